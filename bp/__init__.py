@@ -1,0 +1,57 @@
+"""bp: backpropagation in readable, tested NumPy.
+
+The package behind the book *Why backpropagation is efficient*.
+
+Quick start::
+
+    import bp
+    X_train, y_train, X_test, y_test = bp.data.digits_split()
+    net = bp.Network([64, 30, 10], ["sigmoid", "softmax"], "log_likelihood")
+    history = bp.train(net, X_train, y_train, epochs=10, learning_rate=0.5)
+    net.accuracy(X_test, y_test)
+
+Modules
+-------
+network      the Network class: forward pass and backpropagation (BP1–BP4)
+activations  σ and σ′: sigmoid, tanh, LeCun's tanh, ReLU, identity, softmax
+costs        quadratic, cross-entropy and log-likelihood costs; δ^L (BP1)
+train        mini-batch SGD with momentum, schedules, early stopping
+naive        finite-difference and forward-mode gradients (the slow ways)
+gradcheck    compare a gradient with centred finite differences
+opcount      exact multiply–add counts of each method
+data         the embedded 8×8 digits, toy sets, an MNIST IDX reader
+io           save and load parameters (np.savez, no pickle)
+"""
+
+from . import activations, costs, data, gradcheck, io, naive, opcount
+from .gradcheck import check_gradient, relative_error
+from .io import load, save
+from .naive import finite_difference_gradient, forward_mode_gradient
+from .network import ForwardPass, Gradient, Network
+from .train import History, evaluate, inverse_time_decay, step_decay, train
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "Network",
+    "ForwardPass",
+    "Gradient",
+    "train",
+    "History",
+    "evaluate",
+    "step_decay",
+    "inverse_time_decay",
+    "check_gradient",
+    "relative_error",
+    "finite_difference_gradient",
+    "forward_mode_gradient",
+    "save",
+    "load",
+    "activations",
+    "costs",
+    "data",
+    "gradcheck",
+    "io",
+    "naive",
+    "opcount",
+]

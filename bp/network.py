@@ -1,0 +1,401 @@
+"""A fully connected feed-forward network and backpropagation.
+
+Notation (the book's, after Nielsen): the input is layer 0 and the output
+layer is L. For l = 1, …, L
+
+    z^l = w^l a^{l−1} + b^l,        a^l = σ^l(z^l),        a^0 = x,
+
+where w^l has shape (n_l, n_{l−1}) — ``w[l][j, k]`` is the weight w^l_{jk}
+from neuron k in layer l−1 to neuron j in layer l — and b^l has shape
+(n_l,). The lists ``net.w``, ``net.b`` and ``net.activations`` are indexed
+exactly like the text: ``net.w[l]`` is w^l, and index 0 holds ``None``
+because the input layer has no incoming weights.
+
+**Mini-batches hold one example per row.** A batch of m inputs is an
+(m, n_0) array X, and the layer equations for the whole batch read
+
+    Z^l = A^{l−1} (w^l)ᵀ + b^l,      A^l = σ(Z^l),      A^0 = X,
+
+row i of Z^l being (z^l)ᵀ for example i. Each batch is then a contiguous
+slice of the data, and every product is one large matrix product.
+
+The four equations of backpropagation, with δ^l = ∂C_x/∂z^l:
+
+    BP1  δ^L = ∇_a C_x ⊙ σ′(z^L)
+    BP2  δ^l = ((w^{l+1})ᵀ δ^{l+1}) ⊙ σ′(z^l)
+    BP3  ∂C_x/∂b^l_j = δ^l_j
+    BP4  ∂C_x/∂w^l_{jk} = a^{l−1}_k δ^l_j
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from . import opcount
+from ._validation import (
+    check_dtype,
+    check_inputs,
+    check_labels,
+    check_nonnegative,
+    check_targets,
+)
+from .activations import Activation, get_activation
+from .costs import Cost, get_cost
+
+__all__ = ["Network", "ForwardPass", "Gradient"]
+
+
+@dataclass
+class ForwardPass:
+    """What a forward pass keeps for the backward pass.
+
+    ``z[l]`` and ``a[l]`` are the weighted inputs and activations of layer
+    l, each of shape (m, n_l); ``a[0]`` is the input batch and ``z[0]`` is
+    ``None``.
+    """
+
+    z: list
+    a: list
+
+    @property
+    def output(self) -> np.ndarray:
+        """The output activations a^L, shape (m, n_L)."""
+        return self.a[-1]
+
+
+@dataclass
+class Gradient:
+    """∂C/∂w^l and ∂C/∂b^l for l = 1..L (index 0 is ``None``, as in the text)."""
+
+    w: list
+    b: list
+
+    def flat(self) -> np.ndarray:
+        """All partial derivatives in one vector, ordered like :meth:`Network.get_params`."""
+        return np.concatenate(
+            [np.concatenate([w.ravel(), b.ravel()]) for w, b in zip(self.w[1:], self.b[1:])]
+        )
+
+
+class Network:
+    """A fully connected network with per-layer activations and a cost.
+
+    Parameters
+    ----------
+    sizes : sequence of int
+        Layer widths [n_0, n_1, …, n_L]: at least two, all positive.
+    activations : str or sequence of str
+        One activation name for every layer, or a list of L names (layer
+        1 to L). Names: ``"sigmoid"``, ``"tanh"``, ``"lecun_tanh"``
+        (1.7159 tanh(2z/3)), ``"relu"``, ``"identity"``, ``"softmax"``
+        (output layer only).
+    cost : str
+        ``"quadratic"``, ``"cross_entropy"`` (needs a sigmoid output) or
+        ``"log_likelihood"`` (needs a softmax output).
+    weight_decay : float
+        λ ≥ 0 of the L2 penalty (λ/2) Σ_l ‖w^l‖² added to the mean cost.
+        Biases are not decayed.
+    seed : int
+        Seed of the ``numpy.random.Generator`` that draws the weights.
+    dtype : float32 or float64
+        Precision of the parameters and of all computation.
+    init : str
+        ``"lecun"``: w^l_{jk} ~ N(0, 1/n_{l−1}) (standard deviation
+        m^(−1/2) for fan-in m, LeCun et al. 1998); ``"standard_normal"``:
+        N(0, 1). Biases start at zero.
+
+    Raises
+    ------
+    ValueError, TypeError
+        For fewer than two layer sizes, a non-positive or non-integer width,
+        an unknown activation or cost name, a softmax below the output
+        layer, an activation/cost pair that does not go together, a
+        negative weight decay, or a dtype other than float32/float64.
+    """
+
+    def __init__(
+        self,
+        sizes: Sequence[int],
+        activations: str | Sequence[str] = "sigmoid",
+        cost: str = "quadratic",
+        *,
+        weight_decay: float = 0.0,
+        seed: int = 0,
+        dtype=np.float64,
+        init: str = "lecun",
+    ) -> None:
+        self.sizes = _check_sizes(sizes)
+        self.L = len(self.sizes) - 1
+        self.dtype = check_dtype(dtype)
+        self.weight_decay = float(check_nonnegative(weight_decay, "weight_decay"))
+
+        if isinstance(activations, (str, Activation)):
+            names = [activations] * self.L
+        else:
+            names = list(activations)
+            if len(names) != self.L:
+                raise ValueError(
+                    f"activations must be one name or a list of {self.L} names (one per "
+                    f"layer 1..L), got {len(names)}"
+                )
+        self.activations: list = [None] + [
+            get_activation(n, f"activations[{i}]") for i, n in enumerate(names)
+        ]
+        for l in range(1, self.L):
+            if not self.activations[l].elementwise:
+                raise ValueError(
+                    f"activations: {self.activations[l].name} is allowed only in the "
+                    f"output layer, found in layer {l}"
+                )
+        self.cost: Cost = get_cost(cost)
+        need = self.cost.requires_output
+        if need is not None and self.activations[self.L].name != need:
+            raise ValueError(
+                f"cost {self.cost.name!r} needs a {need} output layer, got "
+                f"activations[-1] = {self.activations[self.L].name!r}"
+            )
+
+        rng = np.random.default_rng(seed)
+        if init == "lecun":
+            scale = [None] + [1 / np.sqrt(self.sizes[l - 1]) for l in range(1, self.L + 1)]
+        elif init == "standard_normal":
+            scale = [None] + [1.0] * self.L
+        else:
+            raise ValueError(f"init must be 'lecun' or 'standard_normal', got {init!r}")
+        self.w: list = [None]
+        self.b: list = [None]
+        for l in range(1, self.L + 1):
+            n_out, n_in = self.sizes[l], self.sizes[l - 1]
+            self.w.append((scale[l] * rng.standard_normal((n_out, n_in))).astype(self.dtype))
+            self.b.append(np.zeros(n_out, dtype=self.dtype))
+
+    # ------------------------------------------------------------------ basics
+    def __repr__(self) -> str:
+        acts = [a.name for a in self.activations[1:]]
+        return (
+            f"Network(sizes={list(self.sizes)}, activations={acts}, cost={self.cost.name!r}, "
+            f"weight_decay={self.weight_decay}, dtype={self.dtype.name})"
+        )
+
+    @property
+    def n_parameters(self) -> int:
+        """Number of weights and biases."""
+        return opcount.n_parameters(self.sizes)
+
+    def get_params(self) -> np.ndarray:
+        """All parameters in one vector: w^1 (row-major), b^1, w^2, b^2, …"""
+        return np.concatenate(
+            [np.concatenate([w.ravel(), b.ravel()]) for w, b in zip(self.w[1:], self.b[1:])]
+        )
+
+    def set_params(self, theta: np.ndarray) -> None:
+        """Set all parameters from a vector laid out as :meth:`get_params` returns."""
+        theta = np.asarray(theta)
+        if theta.shape != (self.n_parameters,):
+            raise ValueError(
+                f"theta must have shape ({self.n_parameters},), got {theta.shape}"
+            )
+        if not np.all(np.isfinite(theta)):
+            raise ValueError("theta contains NaN or infinity")
+        i = 0
+        for l in range(1, self.L + 1):
+            w, b = self.w[l], self.b[l]
+            w[...] = theta[i : i + w.size].reshape(w.shape)
+            i += w.size
+            b[...] = theta[i : i + b.size]
+            i += b.size
+
+    def copy(self) -> Network:
+        """A deep copy (independent parameter arrays)."""
+        new = object.__new__(Network)
+        new.__dict__.update(self.__dict__)
+        new.w = [None] + [w.copy() for w in self.w[1:]]
+        new.b = [None] + [b.copy() for b in self.b[1:]]
+        new.activations = list(self.activations)
+        return new
+
+    # -------------------------------------------------------- forward pass
+    def forward(self, X) -> ForwardPass:
+        """Forward propagation over a mini-batch, keeping z^l and a^l of every layer.
+
+        Parameters
+        ----------
+        X : array_like, shape (m, n_0)
+            One example per row.
+
+        Returns
+        -------
+        ForwardPass
+            ``z[l]``, ``a[l]`` of shape (m, n_l) for l = 1..L; ``a[0]`` is X.
+        """
+        return self._forward(check_inputs(X, self.sizes[0], self.dtype))
+
+    def _forward(self, X: np.ndarray) -> ForwardPass:
+        z: list = [None]
+        a: list = [X]
+        for l in range(1, self.L + 1):
+            z.append(opcount.matmul(a[l - 1], self.w[l].T) + self.b[l])  # Z^l = A^{l-1} (w^l)ᵀ + b^l
+            a.append(self.activations[l](z[l]))  # A^l = σ(Z^l)
+        return ForwardPass(z, a)
+
+    def feedforward(self, X) -> np.ndarray:
+        """The output a^L for a batch X of shape (m, n_0); returns shape (m, n_L)."""
+        return self.forward(X).output
+
+    # --------------------------------------------------------------- cost
+    def _penalty(self) -> float:
+        if self.weight_decay == 0:
+            return 0.0
+        return 0.5 * self.weight_decay * sum(float(np.sum(w * w)) for w in self.w[1:])
+
+    def cost_value(self, X, y) -> float:
+        """The cost C = (1/m) Σ_x C_x + (λ/2) Σ_l ‖w^l‖² on a batch.
+
+        ``y`` is an (m, n_L) array of targets or, for a classifier, m
+        integer class labels.
+        """
+        X = check_inputs(X, self.sizes[0], self.dtype)
+        Y = self._targets(y, X.shape[0])
+        fp = self._forward(X)
+        return float(np.mean(self.cost.value(fp.z[-1], fp.a[-1], Y))) + self._penalty()
+
+    def _targets(self, y, m: int, argument: str = "y") -> np.ndarray:
+        Y = check_targets(y, self.sizes[-1], m, self.dtype, argument)
+        self.cost.check_targets(Y, argument)
+        return Y
+
+    # ------------------------------------------------------- backpropagation
+    def backprop(self, X, y) -> Gradient:
+        """The gradient of the mean cost on a mini-batch, fully matrix-based.
+
+        One forward pass, then one backward pass that applies BP1–BP4 to all
+        m examples at once (each row of δ^l is one example's error).
+
+        Parameters
+        ----------
+        X : array_like, shape (m, n_0)
+        y : array_like, shape (m, n_L), or shape (m,) of integer class labels
+
+        Returns
+        -------
+        Gradient
+            ``w[l]`` = ∂C/∂w^l (shape (n_l, n_{l−1})), ``b[l]`` = ∂C/∂b^l.
+        """
+        X = check_inputs(X, self.sizes[0], self.dtype)
+        return self._backprop(X, self._targets(y, X.shape[0]))
+
+    def _backprop(self, X: np.ndarray, Y: np.ndarray) -> Gradient:
+        L, w, m = self.L, self.w, X.shape[0]
+        fp = self._forward(X)
+        z, a = fp.z, fp.a
+        nabla_w: list = [None] * (L + 1)
+        nabla_b: list = [None] * (L + 1)
+        delta = self.cost.output_error(z[L], a[L], Y, self.activations[L])  # BP1
+        for l in range(L, 0, -1):
+            if l < L:
+                sigma = self.activations[l]
+                delta = opcount.matmul(delta, w[l + 1]) * sigma.derivative(z[l], a[l])  # BP2
+            nabla_b[l] = delta.sum(axis=0) / m  # BP3, averaged over the batch
+            nabla_w[l] = opcount.matmul(delta.T, a[l - 1]) / m  # BP4, averaged over the batch
+            if self.weight_decay:
+                nabla_w[l] += self.weight_decay * w[l]
+        return Gradient(nabla_w, nabla_b)
+
+    def backprop_example(self, x, y) -> Gradient:
+        """The gradient of the cost C_x of **one** example, in the text's vector form.
+
+        Parameters
+        ----------
+        x : array_like, shape (n_0,)
+        y : array_like, shape (n_L,), or an integer class label
+
+        Returns
+        -------
+        Gradient
+            ∂C_x/∂w^l and ∂C_x/∂b^l (plus λ w^l when there is weight decay).
+        """
+        x = check_inputs(np.reshape(np.asarray(x), (1, -1)), self.sizes[0], self.dtype, "x")[0]
+        y_arr = np.asarray(y)
+        if y_arr.ndim == 0 and np.issubdtype(y_arr.dtype, np.integer):
+            y_arr = y_arr.reshape(1)
+        else:
+            y_arr = y_arr.reshape(1, -1) if y_arr.ndim == 1 else y_arr
+        Y = self._targets(y_arr, 1)
+        return self._backprop_example(x, Y[0])
+
+    def _backprop_example(self, x: np.ndarray, y: np.ndarray) -> Gradient:
+        L, w, b = self.L, self.w, self.b
+        z: list = [None]
+        a: list = [x]
+        for l in range(1, L + 1):
+            z.append(w[l] @ a[l - 1] + b[l])  # z^l = w^l a^{l-1} + b^l
+            a.append(self.activations[l](z[l]))  # a^l = σ(z^l)
+        nabla_w: list = [None] * (L + 1)
+        nabla_b: list = [None] * (L + 1)
+        delta = self.cost.output_error(
+            z[L][None, :], a[L][None, :], y[None, :], self.activations[L]
+        )[0]  # BP1
+        for l in range(L, 0, -1):
+            if l < L:
+                delta = (w[l + 1].T @ delta) * self.activations[l].derivative(z[l], a[l])  # BP2
+            nabla_b[l] = delta  # BP3
+            nabla_w[l] = np.outer(delta, a[l - 1])  # BP4
+            if self.weight_decay:
+                nabla_w[l] = nabla_w[l] + self.weight_decay * w[l]
+        return Gradient(nabla_w, nabla_b)
+
+    def backprop_loop(self, X, y) -> Gradient:
+        """The mini-batch gradient computed example by example, then averaged.
+
+        Same result as :meth:`backprop`, one example at a time: the book
+        compares the two for speed.
+        """
+        X = check_inputs(X, self.sizes[0], self.dtype)
+        Y = self._targets(y, X.shape[0])
+        m = X.shape[0]
+        total = None
+        for i in range(m):
+            g = self._backprop_example(X[i], Y[i])
+            if total is None:
+                total = g
+            else:
+                for l in range(1, self.L + 1):
+                    total.w[l] = total.w[l] + g.w[l]
+                    total.b[l] = total.b[l] + g.b[l]
+        for l in range(1, self.L + 1):
+            total.w[l] = total.w[l] / m
+            total.b[l] = total.b[l] / m
+        return total
+
+    # ----------------------------------------------------------- evaluation
+    def predict(self, X) -> np.ndarray:
+        """Predicted class labels, argmax of a^L; shape (m,), int64."""
+        return self.feedforward(X).argmax(axis=1)
+
+    def accuracy(self, X, y) -> float:
+        """Fraction of examples whose predicted class equals the label in ``y``.
+
+        ``y`` holds m integer labels or (m, n_L) one-hot rows.
+        """
+        X = check_inputs(X, self.sizes[0], self.dtype)
+        labels = check_labels(y, X.shape[0], self.sizes[-1])
+        return float(np.mean(self._forward(X).output.argmax(axis=1) == labels))
+
+
+def _check_sizes(sizes) -> tuple[int, ...]:
+    if isinstance(sizes, (str, bytes)) or not isinstance(sizes, Sequence | np.ndarray):
+        raise TypeError(f"sizes must be a sequence of layer widths, got {sizes!r}")
+    sizes = list(sizes)
+    if len(sizes) < 2:
+        raise ValueError(
+            f"sizes must list at least two layer widths (input and output), got {sizes!r}"
+        )
+    for i, n in enumerate(sizes):
+        if isinstance(n, bool) or not isinstance(n, (int, np.integer)):
+            raise TypeError(f"sizes[{i}] must be a positive integer, got {n!r}")
+        if n < 1:
+            raise ValueError(f"sizes[{i}] must be a positive integer, got {n!r}")
+    return tuple(int(n) for n in sizes)
