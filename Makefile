@@ -1,0 +1,81 @@
+# Build, test and serve "Why backpropagation is efficient".
+#
+#   make book                    build the book into _build/html
+#   make book BUILD_DIR=/tmp/b   build into /tmp/b/_build/html (parallel builds)
+#   make test                    run pytest (package tests + a from-scratch book build)
+#   make bench                   run the benchmarks
+#   make serve [PORT=8000]       serve _build/html on localhost
+#   make clean                   remove build outputs (keeps .venv)
+#
+# Every target sets up .venv from constraints.txt by itself; that step re-runs only
+# when constraints.txt or pyproject.toml change.
+
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+PYTHON    ?= $(shell command -v python3.11 2>/dev/null || command -v python3)
+VENV      := .venv
+VPY       := $(VENV)/bin/python
+STAMP     := $(VENV)/.installed
+EXTRAS    := test,book,bench,browser
+
+BUILD_DIR ?= .
+OUT       := $(BUILD_DIR)/_build
+HTML      := $(OUT)/html
+PORT      ?= 8000
+HOST      ?= 127.0.0.1
+
+# Keep these flags in sync with tests/test_book.py.
+JB_FLAGS  := -W -n --keep-going
+
+.PHONY: help venv book test bench serve clean distclean
+
+help:
+	@sed -n '3,9p' Makefile | sed 's/^# \{0,1\}//'
+
+$(STAMP): constraints.txt pyproject.toml
+	test -x $(VPY) || $(PYTHON) -m venv $(VENV)
+	$(VPY) -m pip install --quiet --upgrade pip
+	$(VPY) -m pip install --quiet -c constraints.txt -e ".[$(EXTRAS)]"
+	touch $@
+
+venv: $(STAMP)
+
+# The execution cache keys on cell source only, so a change in bp/ (or in the
+# pinned stack) would leave stale outputs. Hash them; when the hash differs from
+# the one stored at the last build, drop the execution cache and the doctrees so
+# every chapter is read and executed again.
+# (bp/ in full, helper modules beside the chapters, and the pinned versions.)
+SRC_HASH = $$( { find bp book -type f ! -path 'book/_vendor/*' ! -path '*/__pycache__/*' \
+                   \( -path 'bp/*' -o -name '*.py' \) ! -name '*.pyc' -print0 \
+                 | LC_ALL=C sort -z | xargs -0 sha256sum; sha256sum constraints.txt; } \
+               | sha256sum | cut -d' ' -f1 )
+
+book: $(STAMP)
+	@mkdir -p "$(OUT)"; \
+	new=$(SRC_HASH); old=$$(cat "$(OUT)/.bp-hash" 2>/dev/null || true); \
+	if [ "$$new" != "$$old" ]; then \
+	  if [ -n "$$old" ]; then echo "bp/ changed since the last build: clearing the execution cache"; fi; \
+	  rm -rf "$(OUT)/.jupyter_cache" "$(OUT)/.doctrees" "$(OUT)/jupyter_execute"; \
+	fi; \
+	echo "$$new" > "$(OUT)/.bp-hash"; \
+	$(VENV)/bin/jupyter-book build . --path-output "$(BUILD_DIR)" $(JB_FLAGS) \
+	  && echo "Book: $(abspath $(HTML))/index.html"
+
+test: $(STAMP)
+	$(VPY) -m pytest
+
+bench: $(STAMP)
+	$(VPY) benchmarks/run.py
+
+serve:
+	@test -f "$(HTML)/index.html" || { echo "No $(HTML)/index.html: run 'make book' first"; exit 1; }
+	@echo "Serving $(HTML) at http://$(HOST):$(PORT)/  (Ctrl-C to stop)"
+	@python3 -m http.server "$(PORT)" --bind "$(HOST)" --directory "$(HTML)"
+
+clean:
+	rm -rf _build .pytest_cache .hypothesis
+	find . -path ./$(VENV) -prune -o -name __pycache__ -type d -prune -exec rm -rf {} +
+
+distclean: clean
+	rm -rf $(VENV) *.egg-info
