@@ -101,7 +101,8 @@ class LogLikelihood(Cost):
     """Log-likelihood for a softmax output, C_x = −ln a^L_{k} for the true class k.
 
     For targets given as one-hot (or probability) rows, C_x = −Σ_j y_j ln a_j,
-    computed as Σ_j y_j (logsumexp(z) − z_j). δ^L = a^L − y.
+    computed from ln softmax(z) = (z − max z) − ln Σ_k e^(z_k − max z),
+    which never overflows. δ^L = a^L − y.
     Targets must be non-negative rows that sum to 1.
     """
 
@@ -109,9 +110,9 @@ class LogLikelihood(Cost):
     requires_output = "softmax"
 
     def value(self, z, a, y):
-        zmax = z.max(axis=1, keepdims=True)
-        lse = zmax + np.log(np.exp(z - zmax).sum(axis=1, keepdims=True))
-        return (y * (lse - z)).sum(axis=1)
+        shifted = z - z.max(axis=1, keepdims=True)  # ≤ 0: exp cannot overflow
+        log_a = shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))  # ln softmax(z)
+        return -(y * log_a).sum(axis=1)
 
     def output_error(self, z, a, y, activation):
         return a - y

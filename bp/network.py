@@ -134,6 +134,11 @@ class Network:
 
         if isinstance(activations, (str, Activation)):
             names = [activations] * self.L
+        elif not isinstance(activations, (list, tuple)):
+            raise TypeError(
+                "activations must be an activation name or a list of names, got "
+                f"{type(activations).__name__}"
+            )
         else:
             names = list(activations)
             if len(names) != self.L:

@@ -74,6 +74,23 @@ def evaluate(net: Network, X, y) -> dict:
     return out
 
 
+def _epoch(net, Xs, Ys, batch_size, eta, momentum, velocity_w, velocity_b) -> None:
+    """One pass over (Xs, Ys) in contiguous mini-batches, one SGD update per batch."""
+    for i in range(0, Xs.shape[0], batch_size):
+        grad = net._backprop(Xs[i : i + batch_size], Ys[i : i + batch_size])
+        for l in range(1, net.L + 1):
+            if momentum:
+                velocity_w[l] *= momentum
+                velocity_w[l] -= eta * grad.w[l]  # v ← μ v − η ∂C/∂w^l
+                velocity_b[l] *= momentum
+                velocity_b[l] -= eta * grad.b[l]
+                net.w[l] += velocity_w[l]  # w^l ← w^l + v
+                net.b[l] += velocity_b[l]
+            else:
+                net.w[l] -= eta * grad.w[l]  # w^l ← w^l − η ∂C/∂w^l
+                net.b[l] -= eta * grad.b[l]
+
+
 def train(
     net: Network,
     X,
@@ -160,7 +177,6 @@ def train(
         validation = (X_val, validation[1])
 
     rng = np.random.default_rng(seed)
-    L = net.L
     velocity_w = [None] + [np.zeros_like(w) for w in net.w[1:]]
     velocity_b = [None] + [np.zeros_like(b) for b in net.b[1:]]
     history = History()
@@ -174,37 +190,32 @@ def train(
             Xs, Ys = X[perm], Y[perm]
         else:
             Xs, Ys = X, Y
-        for i in range(0, m, batch_size):
-            grad = net._backprop(Xs[i : i + batch_size], Ys[i : i + batch_size])
-            for l in range(1, L + 1):
-                if momentum:
-                    velocity_w[l] *= momentum
-                    velocity_w[l] -= eta * grad.w[l]
-                    velocity_b[l] *= momentum
-                    velocity_b[l] -= eta * grad.b[l]
-                    net.w[l] += velocity_w[l]
-                    net.b[l] += velocity_b[l]
-                else:
-                    net.w[l] -= eta * grad.w[l]
-                    net.b[l] -= eta * grad.b[l]
+        # A too-large learning rate can overflow mid-epoch; silence NumPy's warnings
+        # there and report divergence once, clearly, at the end of the epoch.
+        with np.errstate(over="ignore", invalid="ignore"):
+            _epoch(net, Xs, Ys, batch_size, eta, momentum, velocity_w, velocity_b)
         history.seconds.append(time.perf_counter() - start)
         history.epoch.append(epoch + 1)
         history.learning_rate.append(float(eta))
-        if not np.all(np.isfinite(net.get_params())):
+        with np.errstate(over="ignore", invalid="ignore"):
+            diverged = not np.all(np.isfinite(net.get_params()))
+            if not diverged and monitor:
+                ev = evaluate(net, X, labels if labels is not None else Y)
+                history.train_cost.append(ev["cost"])
+                if "accuracy" in ev:
+                    history.train_accuracy.append(ev["accuracy"])
+                diverged = not np.isfinite(ev["cost"])
+            if not diverged and validation is not None:
+                ev = evaluate(net, *validation)
+                history.val_cost.append(ev["cost"])
+                if "accuracy" in ev:
+                    history.val_accuracy.append(ev["accuracy"])
+                diverged = not np.isfinite(ev["cost"])
+        if diverged:
             raise FloatingPointError(
-                f"training diverged in epoch {epoch + 1}: parameters became NaN or "
-                f"infinite (learning_rate={eta:g} is probably too large)"
+                f"training diverged in epoch {epoch + 1}: parameters or cost became NaN "
+                f"or infinite (learning_rate={eta:g} is probably too large)"
             )
-        if monitor:
-            ev = evaluate(net, X, labels if labels is not None else Y)
-            history.train_cost.append(ev["cost"])
-            if "accuracy" in ev:
-                history.train_accuracy.append(ev["accuracy"])
-        if validation is not None:
-            ev = evaluate(net, *validation)
-            history.val_cost.append(ev["cost"])
-            if "accuracy" in ev:
-                history.val_accuracy.append(ev["accuracy"])
         if verbose:
             parts = [f"epoch {epoch + 1}/{epochs}", f"lr {eta:.3g}"]
             for name in ("train_cost", "train_accuracy", "val_cost", "val_accuracy"):

@@ -1,0 +1,40 @@
+"""Shared fixtures and helpers for the bp test suite."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import bp
+
+# Every valid (hidden activation, output activation, cost) combination.
+HIDDEN = ["sigmoid", "tanh", "lecun_tanh", "relu", "identity"]
+OUTPUT_COST = [
+    ("sigmoid", "quadratic"),
+    ("tanh", "quadratic"),
+    ("lecun_tanh", "quadratic"),
+    ("relu", "quadratic"),
+    ("identity", "quadratic"),
+    ("softmax", "quadratic"),
+    ("sigmoid", "cross_entropy"),
+    ("softmax", "log_likelihood"),
+]
+
+
+def make_targets(rng: np.random.Generator, output: str, cost: str, m: int, n: int) -> np.ndarray:
+    """Valid targets for an output activation and cost: (m, n) floats."""
+    if cost == "log_likelihood":
+        return np.eye(n)[rng.integers(0, n, size=m)]
+    if output in ("sigmoid", "softmax") or cost == "cross_entropy":
+        return rng.random((m, n))
+    return rng.standard_normal((m, n))
+
+
+@pytest.fixture
+def rng() -> np.random.Generator:
+    return np.random.default_rng(12345)
+
+
+@pytest.fixture
+def small_net() -> bp.Network:
+    return bp.Network([4, 5, 3], "sigmoid", "quadratic", seed=1)

@@ -1,0 +1,236 @@
+"""The forward pass and backpropagation, checked against independent computations."""
+
+from __future__ import annotations
+
+import itertools
+import zlib
+
+import numpy as np
+import pytest
+
+import bp
+from bp.gradcheck import relative_error
+
+from conftest import HIDDEN, OUTPUT_COST, make_targets
+
+
+def _sigmoid_reference(z):
+    # Written independently of bp: the textbook formula, fine for moderate z.
+    return 1.0 / (1.0 + np.exp(-z))
+
+
+def test_forward_matches_explicit_loops(rng):
+    net = bp.Network([3, 4, 2], "sigmoid", seed=7)
+    X = rng.standard_normal((5, 3))
+    out = net.feedforward(X)
+    for i in range(5):
+        a = list(X[i])
+        for l in (1, 2):
+            w, b = net.w[l], net.b[l]
+            a = [
+                _sigmoid_reference(sum(w[j, k] * a[k] for k in range(len(a))) + b[j])
+                for j in range(w.shape[0])
+            ]
+        np.testing.assert_allclose(out[i], a, rtol=1e-12)
+
+
+def test_forward_pass_keeps_every_layer(rng):
+    net = bp.Network([3, 4, 5, 2], ["relu", "tanh", "identity"], seed=2)
+    X = rng.standard_normal((6, 3))
+    fp = net.forward(X)
+    assert fp.z[0] is None and fp.a[0] is not None
+    assert [a.shape for a in fp.a] == [(6, 3), (6, 4), (6, 5), (6, 2)]
+    np.testing.assert_array_equal(fp.a[1], np.maximum(fp.z[1], 0))
+    np.testing.assert_array_equal(fp.a[2], np.tanh(fp.z[2]))
+    np.testing.assert_allclose(fp.z[2], fp.a[1] @ net.w[2].T + net.b[2], rtol=1e-14)
+
+
+def test_weight_orientation_matches_text():
+    net = bp.Network([3, 4, 2])
+    assert net.w[0] is None and net.b[0] is None
+    assert net.w[1].shape == (4, 3) and net.w[2].shape == (2, 4)
+    assert net.b[1].shape == (4,) and net.b[2].shape == (2,)
+
+
+def test_lecun_initialisation_scale():
+    net = bp.Network([400, 300, 10], seed=0)
+    # Standard deviation of w^1 should be close to 400^(-1/2) = 0.05.
+    assert abs(net.w[1].std() - 0.05) < 0.002
+    net2 = bp.Network([400, 300, 10], seed=0, init="standard_normal")
+    assert abs(net2.w[1].std() - 1.0) < 0.02
+
+
+@pytest.mark.parametrize(("hidden", "output_cost"), list(itertools.product(HIDDEN, OUTPUT_COST)))
+@pytest.mark.parametrize("weight_decay", [0.0, 0.3])
+def test_gradient_check_every_combination(hidden, output_cost, weight_decay):
+    output, cost = output_cost
+    rng = np.random.default_rng(zlib.crc32(f"{hidden}-{output}-{cost}".encode()))
+    net = bp.Network([4, 5, 3], [hidden, output], cost, weight_decay=weight_decay, seed=3)
+    for l in (1, 2):  # non-zero biases so every term is exercised
+        net.b[l][:] = 0.1 * rng.standard_normal(net.b[l].shape)
+    X = rng.standard_normal((7, 4))
+    Y = make_targets(rng, output, cost, 7, 3)
+    result = bp.check_gradient(net, X, Y)
+    assert result.relative_error <= 1e-7, str(result)
+
+
+def test_gradient_check_detects_a_wrong_gradient(rng):
+    net = bp.Network([3, 4, 2], seed=0)
+    X, Y = rng.standard_normal((5, 3)), rng.random((5, 2))
+    g = net.backprop(X, Y)
+    g.w[1][0, 0] += 1e-3
+    assert not bp.check_gradient(net, X, Y, gradient=g).passed
+
+
+@pytest.mark.parametrize(("output", "cost"), OUTPUT_COST)
+def test_backprop_equals_forward_mode(output, cost, rng):
+    net = bp.Network([3, 4, 4, 3], ["tanh", "sigmoid", output], cost, weight_decay=0.05, seed=5)
+    X = rng.standard_normal((6, 3))
+    Y = make_targets(rng, output, cost, 6, 3)
+    err = relative_error(net.backprop(X, Y).flat(), bp.forward_mode_gradient(net, X, Y).flat())
+    assert err <= 1e-10
+
+
+@pytest.mark.parametrize(("output", "cost"), OUTPUT_COST)
+def test_example_by_example_equals_matrix_based(output, cost, rng):
+    net = bp.Network([3, 5, 3], ["lecun_tanh", output], cost, weight_decay=0.1, seed=9)
+    X = rng.standard_normal((8, 3))
+    Y = make_targets(rng, output, cost, 8, 3)
+    np.testing.assert_allclose(
+        net.backprop_loop(X, Y).flat(), net.backprop(X, Y).flat(), rtol=1e-12, atol=1e-15
+    )
+
+
+def test_single_example_gradient_is_batch_of_one(rng):
+    net = bp.Network([3, 4, 3], ["sigmoid", "softmax"], "log_likelihood", seed=1)
+    x = rng.standard_normal(3)
+    g1 = net.backprop_example(x, 2)
+    g2 = net.backprop(x.reshape(1, -1), np.array([2]))
+    np.testing.assert_allclose(g1.flat(), g2.flat(), rtol=1e-13)
+
+
+def test_integer_labels_equal_one_hot_targets(rng):
+    net = bp.Network([4, 6, 3], ["sigmoid", "softmax"], "log_likelihood", seed=0)
+    X = rng.standard_normal((5, 4))
+    labels = np.array([0, 2, 1, 1, 0])
+    np.testing.assert_array_equal(
+        net.backprop(X, labels).flat(), net.backprop(X, np.eye(3)[labels]).flat()
+    )
+
+
+def test_cost_values_match_independent_formulas(rng):
+    X = rng.standard_normal((6, 4))
+    Y = rng.random((6, 3))
+    net = bp.Network([4, 5, 3], "sigmoid", "quadratic", weight_decay=0.2, seed=0)
+    a = net.feedforward(X)
+    decay = 0.1 * sum(np.sum(w**2) for w in net.w[1:])
+    assert net.cost_value(X, Y) == pytest.approx(np.mean(0.5 * np.sum((a - Y) ** 2, axis=1)) + decay)
+
+    net = bp.Network([4, 5, 3], "sigmoid", "cross_entropy", seed=0)
+    a = net.feedforward(X)
+    ce = -np.sum(Y * np.log(a) + (1 - Y) * np.log(1 - a), axis=1).mean()
+    assert net.cost_value(X, Y) == pytest.approx(ce, rel=1e-12)
+
+    net = bp.Network([4, 5, 3], ["tanh", "softmax"], "log_likelihood", seed=0)
+    labels = np.array([0, 1, 2, 2, 1, 0])
+    a = net.feedforward(X)
+    np.testing.assert_allclose(a.sum(axis=1), 1.0, rtol=1e-14)
+    ll = -np.log(a[np.arange(6), labels]).mean()
+    assert net.cost_value(X, labels) == pytest.approx(ll, rel=1e-12)
+
+
+def test_params_round_trip(rng):
+    net = bp.Network([3, 4, 2], seed=0)
+    theta = rng.standard_normal(net.n_parameters)
+    net.set_params(theta)
+    np.testing.assert_array_equal(net.get_params(), theta)
+    assert net.n_parameters == 3 * 4 + 4 + 4 * 2 + 2
+    # Layout: w^1 row-major first, then b^1.
+    assert net.w[1][0, 1] == theta[1] and net.b[1][0] == theta[12]
+
+
+def test_copy_is_independent():
+    net = bp.Network([3, 4, 2], seed=0)
+    other = net.copy()
+    other.w[1][0, 0] += 1
+    assert net.w[1][0, 0] != other.w[1][0, 0]
+
+
+def test_repr_names_the_architecture():
+    text = repr(bp.Network([2, 3, 1], ["relu", "sigmoid"], "cross_entropy"))
+    assert "[2, 3, 1]" in text and "cross_entropy" in text
+
+
+@pytest.mark.parametrize("z", [1e4, -1e4, 800.0, -800.0])
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_stable_for_huge_weighted_inputs(z, dtype):
+    """σ, softmax and the costs stay finite and warning-free (warnings are errors here)."""
+    zz = np.full((2, 3), z, dtype=dtype)
+    zz[:, 0] = 0
+    for name in bp.activations.ACTIVATIONS:
+        act = bp.activations.get_activation(name)
+        a = act(zz)
+        assert a.dtype == dtype and np.all(np.isfinite(a))
+    s = bp.activations.sigmoid(zz)
+    assert np.all((s >= 0) & (s <= 1))
+    y = np.zeros((2, 3), dtype=dtype)
+    y[:, 1] = 1
+    sm = bp.activations.Softmax()
+    for cost, act in [("quadratic", "sigmoid"), ("cross_entropy", "sigmoid"), ("log_likelihood", "softmax")]:
+        c = bp.costs.get_cost(cost)
+        a = bp.activations.get_activation(act)(zz)
+        v = c.value(zz, a, y)
+        d = c.output_error(zz, a, y, bp.activations.get_activation(act))
+        assert np.all(np.isfinite(v)) and np.all(np.isfinite(d))
+    # z = (0, z, z), true class 1. For z ≫ 0 classes 1 and 2 tie: C = ln 2.
+    # For z ≪ 0 the network is confidently wrong: C ≈ |z|, large but finite.
+    v = bp.costs.LogLikelihood().value(zz, sm(zz), y)
+    if z > 0:
+        assert v[0] == pytest.approx(np.log(2), rel=1e-6)
+    else:
+        assert v[0] == pytest.approx(-z, rel=1e-3)
+
+
+def test_sigmoid_is_accurate_in_the_tails():
+    z = np.array([-40.0, -20.0, 0.0, 20.0, 40.0])
+    expected = np.array([np.exp(-40.0), np.exp(-20.0) / (1 + np.exp(-20.0)), 0.5, 1 / (1 + np.exp(-20.0)), 1.0])
+    np.testing.assert_allclose(bp.activations.sigmoid(z), expected, rtol=1e-14)
+
+
+@pytest.mark.parametrize("name", ["sigmoid", "tanh", "lecun_tanh", "relu", "identity"])
+def test_activation_derivatives_against_finite_differences(name):
+    act = bp.activations.get_activation(name)
+    z = np.linspace(-3, 3, 41) + 0.013  # avoid ReLU's kink at 0
+    h = 1e-6
+    numeric = (act(z + h) - act(z - h)) / (2 * h)
+    np.testing.assert_allclose(act.derivative(z, act(z)), numeric, rtol=1e-7, atol=1e-9)
+
+
+def test_lecun_tanh_constants():
+    act = bp.activations.get_activation("lecun_tanh")
+    np.testing.assert_allclose(act(np.array([1.0, -1.0])), [1.0, -1.0], atol=2e-4)
+
+
+def test_softmax_vjp_matches_jacobian(rng):
+    sm = bp.activations.Softmax()
+    z = rng.standard_normal((1, 4))
+    a = sm(z)
+    jac = np.diag(a[0]) - np.outer(a[0], a[0])
+    g = rng.standard_normal((1, 4))
+    np.testing.assert_allclose(sm.vjp(z, a, g)[0], jac.T @ g[0], rtol=1e-13)
+    np.testing.assert_allclose(sm.jvp(z, a, g)[0], jac @ g[0], rtol=1e-13)
+
+
+def test_float32_end_to_end(rng):
+    net = bp.Network([4, 6, 3], ["sigmoid", "softmax"], "log_likelihood", dtype=np.float32, seed=0)
+    X = rng.standard_normal((10, 4))  # float64 input is converted
+    y = rng.integers(0, 3, 10)
+    fp = net.forward(X)
+    assert all(a.dtype == np.float32 for a in fp.a) and all(z.dtype == np.float32 for z in fp.z[1:])
+    g = net.backprop(X, y)
+    assert all(w.dtype == np.float32 for w in g.w[1:]) and all(b.dtype == np.float32 for b in g.b[1:])
+    net64 = bp.Network([4, 6, 3], ["sigmoid", "softmax"], "log_likelihood", seed=0)
+    net64.set_params(net.get_params().astype(np.float64))
+    assert relative_error(g.flat(), net64.backprop(X, y).flat()) < 1e-5
+    bp.train(net, X, y, epochs=2, batch_size=3)
+    assert net.w[1].dtype == np.float32 and net.b[2].dtype == np.float32
