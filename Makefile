@@ -66,6 +66,7 @@ test: $(STAMP)
 	$(VPY) -m pytest
 
 bench: $(STAMP)
+	@test -f benchmarks/run.py || { echo "benchmarks/run.py does not exist yet"; exit 1; }
 	$(VPY) benchmarks/run.py
 
 serve:

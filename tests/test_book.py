@@ -11,10 +11,12 @@ It takes a minute or two; deselect it with ``pytest -m "not book"``.
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import subprocess
 import sys
+import time
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -27,6 +29,8 @@ ROOT = Path(__file__).resolve().parents[1]
 # Keep in sync with JB_FLAGS in the Makefile.
 JB_FLAGS = ["-W", "-n", "--keep-going"]
 BUILD_TIMEOUT_S = 900
+# A from-scratch build (all chapters executed) must stay within this budget on CI's 2 cores.
+BUILD_BUDGET_S = float(os.environ.get("BOOK_BUILD_BUDGET_S", "180"))
 # <link rel=...> values whose href the browser fetches.
 LOADED_LINK_RELS = {"stylesheet", "preload", "modulepreload", "prefetch", "icon", "manifest"}
 
@@ -43,7 +47,7 @@ def _jupyter_book() -> list[str]:
 
 
 def _failure_report(output: str, html: Path) -> str:
-    lines = output.splitlines()
+    lines = re.sub(r"\x1b\[[0-9;]*m", "", output).splitlines()
     problems = [
         ln
         for ln in lines
@@ -60,10 +64,11 @@ def _failure_report(output: str, html: Path) -> str:
 
 
 @pytest.fixture(scope="module")
-def html_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """Build the book from scratch and return its _build/html folder."""
+def build(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, float]:
+    """Build the book from scratch; return its _build/html folder and the seconds taken."""
     out = tmp_path_factory.mktemp("book-build")
     cmd = _jupyter_book() + ["build", str(ROOT), "--path-output", str(out), *JB_FLAGS]
+    start = time.monotonic()
     proc = subprocess.run(
         cmd,
         cwd=ROOT,
@@ -73,10 +78,16 @@ def html_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
         text=True,
         timeout=BUILD_TIMEOUT_S,
     )
+    seconds = time.monotonic() - start
     html = out / "_build" / "html"
     if proc.returncode != 0:
         pytest.fail(_failure_report(proc.stdout, html), pytrace=False)
-    return html
+    return html, seconds
+
+
+@pytest.fixture(scope="module")
+def html_dir(build: tuple[Path, float]) -> Path:
+    return build[0]
 
 
 class _Loads(HTMLParser):
@@ -112,6 +123,14 @@ def _pages(html: Path) -> list[Path]:
 def test_book_builds_and_has_index(html_dir: Path) -> None:
     assert (html_dir / "index.html").is_file()
     assert (html_dir / "book" / "index.html").is_file()
+
+
+def test_build_within_time_budget(build: tuple[Path, float]) -> None:
+    seconds = build[1]
+    assert seconds < BUILD_BUDGET_S, (
+        f"from-scratch build took {seconds:.0f} s, over the {BUILD_BUDGET_S:.0f} s budget: "
+        "move slow computations to benchmarks/ (or cache them as data)"
+    )
 
 
 def test_pages_load_nothing_from_other_hosts(html_dir: Path) -> None:
