@@ -74,7 +74,7 @@ class Gradient:
     b: list
 
     def flat(self) -> np.ndarray:
-        """All partial derivatives in one vector, ordered like :meth:`Network.get_params`."""
+        """All partial derivatives in one vector, ordered like :meth:`bp.network.Network.get_params`."""
         return np.concatenate(
             [np.concatenate([w.ravel(), b.ravel()]) for w, b in zip(self.w[1:], self.b[1:])]
         )

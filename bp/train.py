@@ -152,7 +152,7 @@ def train(
     Raises
     ------
     ValueError, TypeError
-        For bad data (see :meth:`Network.backprop`), a non-positive
+        For bad data (see :meth:`bp.network.Network.backprop`), a non-positive
         learning rate, batch size or epoch count, a momentum outside
         [0, 1), or early stopping without validation data.
     """
