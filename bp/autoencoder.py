@@ -1,0 +1,287 @@
+"""The sparse autoencoder of Ng's CS294A notes (UFLDL), on top of :class:`bp.Network`.
+
+An autoencoder is a network trained to reproduce its input: sizes
+[n, s, n], target y = x. With s < n, or with a *sparsity* penalty that keeps
+most hidden units near 0 for most inputs, the hidden layer has to find a
+compact code, and its weights w^1 become feature detectors.
+
+In the book's notation (examples are rows; a^0 = x; a^1 = σ(z^1) the hidden
+code, a^2 = σ(z^2) the reconstruction) the cost on m examples is
+
+    J(w, b) = (1/m) Σ_x ½‖a^2(x) − x‖²  +  (λ/2)(‖w^1‖² + ‖w^2‖²)
+              + β Σ_j KL(ρ ‖ ρ̂_j),
+
+    ρ̂_j = (1/m) Σ_x a^1_j(x),
+    KL(ρ ‖ ρ̂) = ρ ln(ρ/ρ̂) + (1 − ρ) ln((1 − ρ)/(1 − ρ̂)).
+
+ρ̂_j is the average activation of hidden unit j over the batch, ρ the
+target (for example 0.01). The KL divergence is 0 when ρ̂_j = ρ and grows
+without bound as ρ̂_j → 0 or 1. Biases are not decayed.
+
+Backpropagation changes in a single place: the hidden layer's error BP2
+gains a term from the penalty,
+
+    δ^1 = (δ^2 w^2 + β(−ρ/ρ̂ + (1 − ρ)/(1 − ρ̂))) ⊙ σ′(z^1),
+
+which needs ρ̂, so the whole batch must be forward-propagated *before* any
+δ^1 can be computed. BP1, BP3 and BP4 are unchanged (plus λw^l from the
+weight decay).
+
+This module gives the cost and its gradient as a function of one flat
+parameter vector θ (laid out like :meth:`bp.Network.get_params`), which is
+what general-purpose optimisers such as SciPy's L-BFGS expect; ``bp`` itself
+stays NumPy-only. :func:`numerical_gradient` and :func:`relative_difference`
+reproduce the UFLDL gradient check.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import numpy as np
+
+from . import opcount
+from ._validation import check_inputs, check_nonnegative, check_positive
+from .network import Network
+
+__all__ = [
+    "SparseAutoencoder",
+    "kl_divergence",
+    "numerical_gradient",
+    "relative_difference",
+]
+
+
+def kl_divergence(rho: float, rho_hat) -> np.ndarray:
+    """KL(ρ ‖ ρ̂) between Bernoulli(ρ) and Bernoulli(ρ̂), elementwise in ρ̂.
+
+    ρ ln(ρ/ρ̂) + (1 − ρ) ln((1 − ρ)/(1 − ρ̂)); both in (0, 1).
+    """
+    rho_hat = np.asarray(rho_hat, dtype=np.float64)
+    return rho * np.log(rho / rho_hat) + (1 - rho) * np.log((1 - rho) / (1 - rho_hat))
+
+
+class SparseAutoencoder:
+    """A sigmoid [n_visible, n_hidden, n_visible] autoencoder with a sparsity penalty.
+
+    Parameters
+    ----------
+    n_visible : int
+        Input (and output) size n, e.g. 64 for 8×8 patches.
+    n_hidden : int
+        Hidden units s, e.g. 25.
+    sparsity : float
+        Target average activation ρ, in (0, 1); UFLDL uses 0.01.
+    beta : float
+        Weight β ≥ 0 of the sparsity penalty; UFLDL uses 3.
+    weight_decay : float
+        λ ≥ 0; UFLDL uses 1e-4.
+
+    Attributes
+    ----------
+    net : Network
+        The underlying network (sigmoid layers, quadratic cost, weight decay
+        λ). Its parameters are overwritten by every cost evaluation.
+    n_parameters : int
+        Length of θ: 2·n·s + s + n.
+
+    Raises
+    ------
+    TypeError, ValueError
+        For non-integer or non-positive sizes, ρ outside (0, 1), or a
+        negative β or λ.
+    """
+
+    def __init__(
+        self,
+        n_visible: int,
+        n_hidden: int,
+        *,
+        sparsity: float = 0.01,
+        beta: float = 3.0,
+        weight_decay: float = 1e-4,
+    ) -> None:
+        check_positive(n_visible, "n_visible", integer=True)
+        check_positive(n_hidden, "n_hidden", integer=True)
+        check_positive(sparsity, "sparsity")
+        if sparsity >= 1:
+            raise ValueError(f"sparsity must lie in (0, 1), got {sparsity!r}")
+        self.sparsity = float(sparsity)
+        self.beta = float(check_nonnegative(beta, "beta"))
+        self.weight_decay = float(check_nonnegative(weight_decay, "weight_decay"))
+        self.n_visible = int(n_visible)
+        self.n_hidden = int(n_hidden)
+        self.net = Network(
+            [self.n_visible, self.n_hidden, self.n_visible],
+            "sigmoid",
+            "quadratic",
+            weight_decay=self.weight_decay,
+        )
+        self.n_parameters = self.net.n_parameters
+
+    def __repr__(self) -> str:
+        return (
+            f"SparseAutoencoder(n_visible={self.n_visible}, n_hidden={self.n_hidden}, "
+            f"sparsity={self.sparsity}, beta={self.beta}, weight_decay={self.weight_decay})"
+        )
+
+    # ---------------------------------------------------------------- parameters
+    def initial_parameters(self, seed: int = 0) -> np.ndarray:
+        """UFLDL's start: weights uniform in ±√(6/(n + s + 1)), biases 0.
+
+        Returns θ, shape (n_parameters,), laid out as w^1, b^1, w^2, b^2.
+        """
+        r = np.sqrt(6.0 / (self.n_visible + self.n_hidden + 1))
+        rng = np.random.default_rng(seed)
+        n, s = self.n_visible, self.n_hidden
+        w1 = rng.uniform(-r, r, size=(s, n))
+        w2 = rng.uniform(-r, r, size=(n, s))
+        return np.concatenate([w1.ravel(), np.zeros(s), w2.ravel(), np.zeros(n)])
+
+    def unpack(self, theta) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """Split θ into (w^1, b^1, w^2, b^2) with shapes (s, n), (s,), (n, s), (n,)."""
+        self._set(theta)
+        return (self.net.w[1].copy(), self.net.b[1].copy(), self.net.w[2].copy(), self.net.b[2].copy())
+
+    def _set(self, theta) -> None:
+        theta = np.asarray(theta)
+        if theta.shape != (self.n_parameters,):
+            raise ValueError(
+                f"theta must have shape ({self.n_parameters},) for this autoencoder "
+                f"(2·{self.n_visible}·{self.n_hidden} weights + {self.n_hidden} + "
+                f"{self.n_visible} biases), got {theta.shape}"
+            )
+        self.net.set_params(theta)
+
+    def _inputs(self, X) -> np.ndarray:
+        X = check_inputs(X, self.n_visible, self.net.dtype)
+        return X
+
+    # ------------------------------------------------------------ cost, gradient
+    def cost_and_gradient(self, theta, X) -> tuple[float, np.ndarray]:
+        """J(θ) on the batch X and its gradient ∇J(θ), by backpropagation.
+
+        Parameters
+        ----------
+        theta : array_like, shape (n_parameters,)
+        X : array_like, shape (m, n_visible)
+            One example per row; it is both input and target.
+
+        Returns
+        -------
+        (J, grad) : (float, ndarray of shape (n_parameters,))
+            The pair SciPy's ``minimize(..., jac=True)`` expects.
+        """
+        self._set(theta)
+        X = self._inputs(X)
+        net, m = self.net, X.shape[0]
+        rho, beta, lam = self.sparsity, self.beta, self.weight_decay
+        w1, w2 = net.w[1], net.w[2]
+        # Forward pass over the whole batch first: ρ̂ is needed by δ^1.
+        fp = net._forward(X)
+        z, a = fp.z, fp.a
+        rho_hat = np.clip(a[1].mean(axis=0), 1e-12, 1 - 1e-12)  # ρ̂_j, shape (s,)
+        diff = a[2] - X
+        J = (
+            0.5 * float(np.sum(diff * diff)) / m
+            + 0.5 * lam * (float(np.sum(w1 * w1)) + float(np.sum(w2 * w2)))
+            + beta * float(np.sum(kl_divergence(rho, rho_hat)))
+        )
+        # Backward pass.
+        delta2 = net.cost.output_error(z[2], a[2], X, net.activations[2])  # BP1
+        sparsity_term = beta * (-rho / rho_hat + (1 - rho) / (1 - rho_hat))  # shape (s,)
+        delta1 = (opcount.matmul(delta2, w2) + sparsity_term) * net.activations[1].derivative(
+            z[1], a[1]
+        )  # BP2 plus the sparsity term
+        grad_w2 = opcount.matmul(delta2.T, a[1]) / m + lam * w2  # BP4 + λw
+        grad_b2 = delta2.sum(axis=0) / m  # BP3
+        grad_w1 = opcount.matmul(delta1.T, X) / m + lam * w1  # BP4 + λw
+        grad_b1 = delta1.sum(axis=0) / m  # BP3
+        grad = np.concatenate([grad_w1.ravel(), grad_b1, grad_w2.ravel(), grad_b2])
+        return J, grad
+
+    def cost(self, theta, X) -> float:
+        """J(θ) on the batch X (see :meth:`cost_and_gradient`)."""
+        return self.cost_and_gradient(theta, X)[0]
+
+    def gradient(self, theta, X) -> np.ndarray:
+        """∇J(θ) on the batch X (see :meth:`cost_and_gradient`)."""
+        return self.cost_and_gradient(theta, X)[1]
+
+    # --------------------------------------------------------------- use
+    def hidden(self, theta, X) -> np.ndarray:
+        """The code a^1 = σ(w^1 x + b^1) of every example, shape (m, n_hidden)."""
+        self._set(theta)
+        return self.net._forward(self._inputs(X)).a[1]
+
+    def reconstruct(self, theta, X) -> np.ndarray:
+        """The reconstruction a^2 of every example, shape (m, n_visible)."""
+        self._set(theta)
+        return self.net._forward(self._inputs(X)).a[2]
+
+    def average_activations(self, theta, X) -> np.ndarray:
+        """ρ̂_j, the mean activation of each hidden unit over X, shape (n_hidden,)."""
+        return self.hidden(theta, X).mean(axis=0)
+
+    def features(self, theta) -> np.ndarray:
+        """The input that maximally activates each hidden unit, under ‖x‖ ≤ 1.
+
+        For unit j this is x = w^1_j / ‖w^1_j‖ (the row of w^1, normalised);
+        returns shape (n_hidden, n_visible). Reshape a row to the patch's
+        shape to see it as an image.
+        """
+        w1 = self.unpack(theta)[0]
+        norms = np.linalg.norm(w1, axis=1, keepdims=True)
+        return w1 / np.where(norms > 0, norms, 1.0)
+
+
+def numerical_gradient(
+    fun: Callable[[np.ndarray], float], theta, *, eps: float = 1e-4
+) -> np.ndarray:
+    """Centred differences (f(θ + εe_i) − f(θ − εe_i)) / (2ε) for every i.
+
+    UFLDL's ``computeNumericalGradient``, with its ε = 1e-4. Costs 2·len(θ)
+    evaluations of ``fun``.
+
+    Parameters
+    ----------
+    fun : callable
+        ``fun(theta)`` returns a float.
+    theta : array_like, shape (n,)
+    eps : float
+        ε > 0.
+
+    Returns
+    -------
+    ndarray, shape (n,), float64
+    """
+    check_positive(eps, "eps")
+    theta = np.array(theta, dtype=np.float64)
+    if theta.ndim != 1:
+        raise ValueError(f"theta must be a 1-D vector, got shape {theta.shape}")
+    grad = np.empty_like(theta)
+    for i in range(theta.size):
+        old = theta[i]
+        theta[i] = old + eps
+        f_plus = float(fun(theta))
+        theta[i] = old - eps
+        f_minus = float(fun(theta))
+        theta[i] = old
+        grad[i] = (f_plus - f_minus) / (2 * eps)
+    return grad
+
+
+def relative_difference(g, g_num) -> float:
+    """UFLDL's gradient-check criterion ‖g − g_num‖ / ‖g + g_num‖.
+
+    Below about 1e-9 (in double precision, ε = 1e-4) the gradient is right.
+    Two zero vectors give 0.
+    """
+    g = np.ravel(np.asarray(g, dtype=np.float64))
+    h = np.ravel(np.asarray(g_num, dtype=np.float64))
+    if g.shape != h.shape:
+        raise ValueError(f"g and g_num must have the same size, got {g.size} and {h.size}")
+    denom = float(np.linalg.norm(g + h))
+    if denom == 0:
+        return 0.0 if not np.any(g - h) else float("inf")
+    return float(np.linalg.norm(g - h) / denom)
