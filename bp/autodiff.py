@@ -1,0 +1,665 @@
+"""A small reverse-mode automatic-differentiation engine.
+
+Every value computed is a :class:`Node` of a computational graph. A node
+remembers its ``value`` and, for each of its parents (the nodes it was
+computed from), the two *local* rules of the chain rule:
+
+* ``vjp(g)``: given ``g = ∂C/∂(this node)``, the contribution
+  ``∂C/∂(parent) = (∂ node/∂ parent)ᵀ g`` (vector–Jacobian product,
+  used by reverse mode, i.e. backpropagation);
+* ``jvp(d)``: given a tangent ``d`` of the parent, the tangent
+  ``(∂ node/∂ parent) d`` of this node (Jacobian–vector product, used by
+  forward mode).
+
+Each operation below states its forward value and these local rules side
+by side, so the chain rule can be read one node at a time.
+:meth:`Node.backward` then does the rest: a topological order of the graph
+(found without recursion, so deep graphs are fine) and one sweep in
+reverse order, in which every node passes its finished gradient to its
+parents. A node used twice receives the **sum** of both contributions.
+
+Gradients are **not** accumulated across calls: each :meth:`Node.backward`
+first clears the gradients of the graph it sweeps, so calling it twice
+gives the same ``.grad``, not twice it. To add gradients of several costs,
+add the costs (or the ``.grad`` arrays) yourself.
+
+Values are NumPy arrays (a scalar is a 0-d array) of a floating dtype.
+Broadcasting works as in NumPy; the sweep sums a gradient back to the shape
+of the parent it belongs to. Matrix products go through
+:func:`bp.opcount.matmul`, so :func:`bp.opcount.counting` counts the
+engine's multiply–adds exactly like those of :meth:`bp.Network.backprop`.
+
+Example
+-------
+>>> x = Node(3.0)
+>>> y = x * x + x          # y = x² + x, so dy/dx = 2x + 1
+>>> y.backward()
+>>> float(x.grad)
+7.0
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+
+import numpy as np
+
+from . import opcount
+from ._validation import check_inputs
+from .activations import sigmoid as _sigmoid
+from .network import Gradient, Network
+
+__all__ = [
+    "Node",
+    "constant",
+    "exp",
+    "log",
+    "tanh",
+    "sigmoid",
+    "relu",
+    "softplus",
+    "softmax",
+    "log_softmax",
+    "forward_tangent",
+    "jacobian_forward",
+    "jacobian_reverse",
+    "all_paths_backward",
+    "network_cost",
+    "network_gradient",
+]
+
+Rule = Callable[[np.ndarray], np.ndarray]
+
+
+def _as_value(x) -> np.ndarray:
+    """A floating NumPy array for ``x`` (integers and booleans become float64)."""
+    arr = np.asarray(x)
+    if arr.dtype == object or np.issubdtype(arr.dtype, np.complexfloating) or not (
+        np.issubdtype(arr.dtype, np.number) or arr.dtype == np.bool_
+    ):
+        raise TypeError(f"a Node value must be real numbers, got dtype {arr.dtype}")
+    if not np.issubdtype(arr.dtype, np.floating):
+        arr = arr.astype(np.float64)
+    return arr
+
+
+def _unbroadcast(g: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:
+    """Sum ``g`` over the axes that broadcasting added or stretched, down to ``shape``."""
+    g = np.asarray(g)
+    if g.shape == shape:
+        return g
+    while g.ndim > len(shape):
+        g = g.sum(axis=0)
+    for axis, n in enumerate(shape):
+        if n == 1 and g.shape[axis] != 1:
+            g = g.sum(axis=axis, keepdims=True)
+    return g.reshape(shape)
+
+
+class Node:
+    """A value in a computational graph, with the local rules to differentiate it.
+
+    Parameters
+    ----------
+    value : array_like or float
+        The value (stored as a floating NumPy array; a scalar as a 0-d array).
+    requires_grad : bool, default True
+        Whether gradients with respect to this node are wanted. A leaf
+        created directly is a variable (True); :func:`constant` makes one
+        with False. A computed node requires a gradient when any parent does.
+    name : str, optional
+        A label, shown by ``repr``.
+
+    Attributes
+    ----------
+    value : ndarray
+    grad : ndarray or None
+        ∂(output)/∂(this node) after the last :meth:`backward` that swept this
+        node, same shape as ``value``; None before, and always None for
+        constants. Gradients of leaves are independent arrays; those of inner
+        nodes may share memory with each other (read them, do not write).
+    parents : tuple of (Node, vjp, jvp)
+        The nodes this one was computed from, each with its two local rules.
+    op : str
+        The operation that made the node ("" for a leaf).
+    """
+
+    __slots__ = ("value", "grad", "parents", "op", "requires_grad", "name")
+    __array_ufunc__ = None  # so that ndarray ∘ Node calls the Node's reflected method
+
+    def __init__(self, value, requires_grad: bool = True, name: str | None = None) -> None:
+        self.value: np.ndarray = _as_value(value)
+        self.grad: np.ndarray | None = None
+        self.parents: tuple[tuple[Node, Rule, Rule], ...] = ()
+        self.op = ""
+        self.requires_grad = bool(requires_grad)
+        self.name = name
+
+    @classmethod
+    def _result(cls, value, op: str, *parents: tuple[Node, Rule, Rule]) -> Node:
+        """A computed node: its value, and (parent, vjp, jvp) for each parent."""
+        out = cls.__new__(cls)
+        out.value = np.asarray(value)
+        out.grad = None
+        out.op = op
+        out.name = None
+        out.requires_grad = any(p.requires_grad for p, _, _ in parents)
+        out.parents = parents if out.requires_grad else ()  # constants need no history
+        return out
+
+    # ------------------------------------------------------------- basics
+    @property
+    def shape(self) -> tuple[int, ...]:
+        return self.value.shape
+
+    @property
+    def ndim(self) -> int:
+        return self.value.ndim
+
+    def __repr__(self) -> str:
+        v = self.value.item() if self.value.ndim == 0 else f"array of shape {self.value.shape}"
+        label = f" {self.name!r}" if self.name else ""
+        kind = "" if self.requires_grad else ", constant"
+        op = f", op={self.op!r}" if self.op else ""
+        return f"Node{label}({v}{op}{kind})"
+
+    # -------------------------------------------------- arithmetic operations
+    def __add__(self, other) -> Node:
+        other = _node(other)
+        return Node._result(
+            self.value + other.value, "+",
+            (self, lambda g: g, lambda d: d),          # ∂(x+y)/∂x = 1
+            (other, lambda g: g, lambda d: d),         # ∂(x+y)/∂y = 1
+        )
+
+    def __sub__(self, other) -> Node:
+        other = _node(other)
+        return Node._result(
+            self.value - other.value, "-",
+            (self, lambda g: g, lambda d: d),
+            (other, lambda g: -g, lambda d: -d),
+        )
+
+    def __mul__(self, other) -> Node:
+        other = _node(other)
+        x, y = self.value, other.value
+        return Node._result(
+            x * y, "*",
+            (self, lambda g: g * y, lambda d: d * y),   # ∂(xy)/∂x = y
+            (other, lambda g: g * x, lambda d: x * d),  # ∂(xy)/∂y = x
+        )
+
+    def __truediv__(self, other) -> Node:
+        other = _node(other)
+        x, y = self.value, other.value
+        q = x / y
+        return Node._result(
+            q, "/",
+            (self, lambda g: g / y, lambda d: d / y),            # ∂(x/y)/∂x = 1/y
+            (other, lambda g: -g * q / y, lambda d: -q / y * d),  # ∂(x/y)/∂y = −x/y²
+        )
+
+    def __neg__(self) -> Node:
+        return Node._result(-self.value, "neg", (self, lambda g: -g, lambda d: -d))
+
+    def __pow__(self, p: float) -> Node:
+        if isinstance(p, Node):
+            raise TypeError("only constant exponents are supported: x ** p with p a number")
+        x = self.value
+        dx = p * x ** (p - 1)  # ∂(x^p)/∂x = p x^(p−1)
+        return Node._result(x**p, f"**{p}", (self, lambda g: g * dx, lambda d: dx * d))
+
+    def __radd__(self, other) -> Node:
+        return _node(other) + self
+
+    def __rsub__(self, other) -> Node:
+        return _node(other) - self
+
+    def __rmul__(self, other) -> Node:
+        return _node(other) * self
+
+    def __rtruediv__(self, other) -> Node:
+        return _node(other) / self
+
+    # --------------------------------------------------------- linear algebra
+    def __matmul__(self, other) -> Node:
+        other = _node(other)
+        A, B = self.value, other.value
+        if not (1 <= A.ndim <= 2 and 1 <= B.ndim <= 2):
+            raise ValueError(
+                f"@ needs 1-D or 2-D operands, got shapes {A.shape} and {B.shape}"
+            )
+        A2 = A.reshape(1, -1) if A.ndim == 1 else A  # a vector on the left is a row
+        B2 = B.reshape(-1, 1) if B.ndim == 1 else B  # a vector on the right is a column
+        if A2.shape[1] != B2.shape[0]:
+            raise ValueError(f"@: shapes {A.shape} and {B.shape} do not match")
+        C2 = opcount.matmul(A2, B2)
+        shape = (C2.shape[:1] if A.ndim == 2 else ()) + (C2.shape[1:] if B.ndim == 2 else ())
+        return Node._result(
+            C2.reshape(shape), "@",
+            # C = A B:  ∂C/∂A applied to G is G Bᵀ;  a tangent dA gives dA B
+            (self, lambda G: opcount.matmul(G.reshape(C2.shape), B2.T).reshape(A.shape),
+                   lambda dA: opcount.matmul(dA.reshape(A2.shape), B2).reshape(shape)),
+            # ∂C/∂B applied to G is Aᵀ G;  a tangent dB gives A dB
+            (other, lambda G: opcount.matmul(A2.T, G.reshape(C2.shape)).reshape(B.shape),
+                    lambda dB: opcount.matmul(A2, dB.reshape(B2.shape)).reshape(shape)),
+        )
+
+    def __rmatmul__(self, other) -> Node:
+        return _node(other) @ self
+
+    @property
+    def T(self) -> Node:
+        """The transpose (reversed axes)."""
+        return Node._result(self.value.T, "T", (self, lambda g: g.T, lambda d: d.T))
+
+    def sum(self, axis: int | None = None, keepdims: bool = False) -> Node:
+        """Sum over ``axis`` (all axes when None)."""
+        x = self.value
+        s = x.sum(axis=axis, keepdims=keepdims)
+
+        def spread(g):  # every summand gets the whole gradient of the sum
+            if axis is not None and not keepdims:
+                g = np.expand_dims(g, axis)
+            return np.broadcast_to(g, x.shape)
+
+        return Node._result(
+            s, "sum", (self, spread, lambda d: d.sum(axis=axis, keepdims=keepdims))
+        )
+
+    def mean(self, axis: int | None = None, keepdims: bool = False) -> Node:
+        """Mean over ``axis`` (all axes when None)."""
+        n = self.value.size if axis is None else self.value.shape[axis]
+        return self.sum(axis=axis, keepdims=keepdims) * (1.0 / n)
+
+    # ------------------------------------------------ elementwise functions
+    def exp(self) -> Node:
+        e = np.exp(self.value)
+        return Node._result(e, "exp", (self, lambda g: g * e, lambda d: e * d))
+
+    def log(self) -> Node:
+        x = self.value
+        return Node._result(np.log(x), "log", (self, lambda g: g / x, lambda d: d / x))
+
+    def tanh(self) -> Node:
+        t = np.tanh(self.value)
+        dt = 1 - t * t  # tanh′ = 1 − tanh²
+        return Node._result(t, "tanh", (self, lambda g: g * dt, lambda d: dt * d))
+
+    def sigmoid(self) -> Node:
+        s = _sigmoid(self.value)
+        ds = s * (1 - s)  # σ′ = σ (1 − σ)
+        return Node._result(s, "sigmoid", (self, lambda g: g * ds, lambda d: ds * d))
+
+    def relu(self) -> Node:
+        x = self.value
+        on = (x > 0).astype(x.dtype)  # relu′ = 1 where x > 0, else 0
+        return Node._result(
+            np.maximum(x, 0), "relu", (self, lambda g: g * on, lambda d: on * d)
+        )
+
+    def softplus(self) -> Node:
+        """ln(1 + eˣ), computed without overflow; its derivative is σ(x)."""
+        x = self.value
+        s = _sigmoid(x)
+        return Node._result(
+            np.logaddexp(0, x), "softplus", (self, lambda g: g * s, lambda d: s * d)
+        )
+
+    def softmax(self) -> Node:
+        """Softmax over the last axis. Its Jacobian is diag(a) − a aᵀ (symmetric)."""
+        x = self.value
+        e = np.exp(x - x.max(axis=-1, keepdims=True))
+        a = e / e.sum(axis=-1, keepdims=True)
+
+        def rule(g):
+            return a * (g - (a * g).sum(axis=-1, keepdims=True))
+
+        return Node._result(a, "softmax", (self, rule, rule))
+
+    def log_softmax(self) -> Node:
+        """ln softmax over the last axis, computed stably: (x − max) − ln Σ e^(x − max)."""
+        x = self.value
+        shifted = x - x.max(axis=-1, keepdims=True)
+        out = shifted - np.log(np.exp(shifted).sum(axis=-1, keepdims=True))
+        a = np.exp(out)  # softmax(x); ∂ out_i/∂x_j = δ_ij − a_j
+        return Node._result(
+            out, "log_softmax",
+            (self, lambda g: g - a * g.sum(axis=-1, keepdims=True),
+                   lambda d: d - (a * d).sum(axis=-1, keepdims=True)),
+        )
+
+    # ------------------------------------------------------- reverse mode
+    def topological_order(self) -> list[Node]:
+        """The nodes this one depends on (itself included) that require a gradient,
+        each listed after all of its parents.
+
+        An explicit stack replaces recursion, so a chain of any depth is fine.
+        """
+        order: list[Node] = []
+        visited: set[Node] = set()
+        stack: list[tuple[Node, bool]] = [(self, False)]
+        while stack:
+            node, parents_done = stack.pop()
+            if parents_done:
+                order.append(node)  # every parent is already in `order`
+                continue
+            if node in visited:
+                continue
+            visited.add(node)
+            stack.append((node, True))
+            for parent, _, _ in node.parents:
+                if parent.requires_grad and parent not in visited:
+                    stack.append((parent, False))
+        return order
+
+    def backward(self, seed=None) -> None:
+        """Compute ∂(this node)/∂(n) for every node n it depends on; store it in ``n.grad``.
+
+        The gradients of the swept graph are cleared first, so repeated calls
+        give the same result (nothing accumulates across calls).
+
+        Parameters
+        ----------
+        seed : array_like, optional
+            ∂C/∂(this node) to start from; default 1, which needs a node
+            with a single element. With ``seed = v`` the leaves receive the
+            vector–Jacobian product vᵀ J.
+
+        Raises
+        ------
+        ValueError
+            If no seed is given for a node with more than one element, or
+            the seed's shape differs from the node's.
+        RuntimeError
+            If the node does not depend on any variable (a constant).
+        """
+        if not self.requires_grad:
+            raise RuntimeError(
+                "backward() on a constant: this node depends on no variable "
+                "(create inputs with Node(value), not constant(value))"
+            )
+        if seed is None:
+            if self.value.size != 1:
+                raise ValueError(
+                    f"backward() without a seed needs a single-element output, this node has "
+                    f"shape {self.value.shape}; pass seed= of that shape"
+                )
+            seed = np.ones_like(self.value)
+        else:
+            seed = _as_value(seed)
+            if seed.shape != self.value.shape:
+                raise ValueError(
+                    f"seed must have the node's shape {self.value.shape}, got {seed.shape}"
+                )
+        order = self.topological_order()
+        for node in order:
+            node.grad = None  # a fresh sweep: nothing carried over from a previous call
+        self.grad = np.array(seed, dtype=self.value.dtype)
+        for node in reversed(order):  # children before parents
+            g = node.grad
+            for parent, vjp, _ in node.parents:
+                if not parent.requires_grad:
+                    continue
+                contribution = _unbroadcast(vjp(g), parent.value.shape)
+                # a node used several times gets the sum of its consumers' contributions
+                parent.grad = contribution if parent.grad is None else parent.grad + contribution
+        for node in order:
+            if not node.parents:  # leaves: give the caller arrays of their own
+                node.grad = np.array(node.grad, dtype=node.value.dtype)
+
+
+
+def _node(x) -> Node:
+    """``x`` itself if it is a Node, else a constant Node holding it."""
+    return x if isinstance(x, Node) else Node(x, requires_grad=False)
+
+
+def constant(value, name: str | None = None) -> Node:
+    """A node that needs no gradient (inputs, targets, fixed parameters)."""
+    return Node(value, requires_grad=False, name=name)
+
+
+def exp(x) -> Node:
+    """eˣ elementwise."""
+    return _node(x).exp()
+
+
+def log(x) -> Node:
+    """ln x elementwise."""
+    return _node(x).log()
+
+
+def tanh(x) -> Node:
+    """tanh x elementwise."""
+    return _node(x).tanh()
+
+
+def sigmoid(x) -> Node:
+    """σ(x) = 1/(1 + e^(−x)) elementwise."""
+    return _node(x).sigmoid()
+
+
+def relu(x) -> Node:
+    """max(x, 0) elementwise."""
+    return _node(x).relu()
+
+
+def softplus(x) -> Node:
+    """ln(1 + eˣ) elementwise."""
+    return _node(x).softplus()
+
+
+def softmax(x) -> Node:
+    """Softmax over the last axis."""
+    return _node(x).softmax()
+
+
+def log_softmax(x) -> Node:
+    """ln softmax over the last axis."""
+    return _node(x).log_softmax()
+
+
+# ------------------------------------------------------------------ forward mode
+def forward_tangent(output: Node, tangents: Mapping[Node, object]) -> np.ndarray:
+    """Push tangents of some variables forward to the tangent of ``output`` (forward mode).
+
+    One sweep over the graph in topological order: each node's tangent is
+    the sum over its parents of ``jvp(parent's tangent)``. Nodes that depend
+    on no seeded variable have no tangent and cost nothing.
+
+    Parameters
+    ----------
+    output : Node
+    tangents : mapping from Node to array_like
+        The tangent (direction) of each seeded variable, shaped like its value.
+
+    Returns
+    -------
+    ndarray
+        The directional derivative J·d of ``output``, shaped like its value
+        (zeros if ``output`` does not depend on the seeded variables).
+    """
+    tangent: dict[Node, np.ndarray] = {}
+    for node, d in tangents.items():
+        if not isinstance(node, Node) or not node.requires_grad:
+            raise ValueError("tangents: every seeded node must be a variable Node")
+        d = _as_value(d)
+        if d.shape != node.value.shape:
+            raise ValueError(
+                f"tangents: the tangent of a node of shape {node.value.shape} has shape {d.shape}"
+            )
+        tangent[node] = d
+    for node in output.topological_order():  # parents before children
+        if node in tangent:
+            continue
+        terms = [
+            np.broadcast_to(jvp(tangent[p]), node.value.shape)
+            for p, _, jvp in node.parents
+            if p in tangent
+        ]
+        if terms:
+            t = terms[0]
+            for term in terms[1:]:
+                t = t + term
+            tangent[node] = t
+    if output in tangent:
+        return np.array(tangent[output])
+    return np.zeros_like(output.value)
+
+
+def _vector_function(f: Callable[[Node], Node], x) -> tuple[Node, Node]:
+    x_node = Node(np.asarray(x, dtype=float), name="x")
+    if x_node.value.ndim != 1:
+        raise ValueError(f"x must be a 1-D array (a point of Rⁿ), got shape {x_node.value.shape}")
+    y = f(x_node)
+    if not isinstance(y, Node) or y.value.ndim != 1:
+        raise ValueError("f must return a 1-D Node (a point of Rᵐ)")
+    return x_node, y
+
+
+def jacobian_forward(f: Callable[[Node], Node], x) -> np.ndarray:
+    """The Jacobian (m × n) of f: Rⁿ → Rᵐ at x by forward mode: one tangent sweep per input.
+
+    The graph of f is built once; column i is the tangent of f(x) for the
+    seed eᵢ, so the cost is n sweeps whatever m is.
+    """
+    x_node, y = _vector_function(f, x)
+    n, m = x_node.value.size, y.value.size
+    J = np.empty((m, n))
+    seed = np.zeros(n)
+    for i in range(n):
+        seed[i] = 1.0
+        J[:, i] = forward_tangent(y, {x_node: seed})
+        seed[i] = 0.0
+    return J
+
+
+def jacobian_reverse(f: Callable[[Node], Node], x) -> np.ndarray:
+    """The Jacobian (m × n) of f: Rⁿ → Rᵐ at x by reverse mode: one backward sweep per output.
+
+    The graph of f is built once; row j is ``x.grad`` after a backward
+    sweep seeded with eⱼ, so the cost is m sweeps whatever n is.
+    """
+    x_node, y = _vector_function(f, x)
+    n, m = x_node.value.size, y.value.size
+    J = np.empty((m, n))
+    seed = np.zeros(m)
+    for j in range(m):
+        seed[j] = 1.0
+        y.backward(seed)
+        J[j, :] = x_node.grad
+        seed[j] = 0.0
+    return J
+
+
+# ------------------------------------------------- the chain rule path by path
+def all_paths_backward(output: Node) -> int:
+    """Gradients by the chain rule summed over every path, with no topological order.
+
+    The naive recursion: a node passes each contribution it receives
+    straight on to its parents. It gets the right sums (each path's
+    product is added exactly once), but a node reached by k paths is
+    processed k times, and the number of paths can grow exponentially
+    with depth. Compare :meth:`Node.backward`, which processes each node
+    once. Uses an explicit stack (no recursion limit).
+
+    Returns
+    -------
+    int
+        The number of local rules (vjp calls) applied: one per edge of
+        every path, against one per edge of the graph for ``backward``.
+    """
+    if output.value.size != 1:
+        raise ValueError("all_paths_backward needs a single-element output")
+    for node in output.topological_order():
+        node.grad = None
+    calls = 0
+    stack = [(output, np.ones_like(output.value))]
+    while stack:
+        node, g = stack.pop()
+        node.grad = g if node.grad is None else node.grad + g
+        for parent, vjp, _ in node.parents:
+            if parent.requires_grad:
+                calls += 1
+                stack.append((parent, _unbroadcast(vjp(g), parent.value.shape)))
+    return calls
+
+
+# ------------------------------------------------------- the layered network
+def _activation(name: str, z: Node) -> Node:
+    if name == "sigmoid":
+        return z.sigmoid()
+    if name == "tanh":
+        return z.tanh()
+    if name == "lecun_tanh":
+        return 1.7159 * (z * (2.0 / 3.0)).tanh()
+    if name == "relu":
+        return z.relu()
+    if name == "identity":
+        return z
+    if name == "softmax":
+        return z.softmax()
+    raise ValueError(f"no graph rule for the activation {name!r}")  # pragma: no cover
+
+
+def network_cost(net: Network, X, y) -> tuple[Node, list, list]:
+    """Build the graph of the network's mean cost on a batch, node by node.
+
+    Z^l = A^{l−1} (w^l)ᵀ + b^l and A^l = σ(Z^l) for l = 1..L, then
+    C = (1/m) Σ_x C_x + (λ/2) Σ_l ‖w^l‖², all as :class:`Node` operations.
+    The weights and biases become variables; X and the targets constants.
+    Nothing here knows BP1–BP4: :meth:`Node.backward` finds the gradient.
+
+    Parameters
+    ----------
+    net : bp.Network
+        Any activations and cost ``bp`` supports.
+    X : array_like, shape (m, n_0)
+    y : array_like, shape (m, n_L), or (m,) integer class labels
+
+    Returns
+    -------
+    cost : Node
+        A scalar node.
+    w, b : list of Node
+        ``w[l]``, ``b[l]`` for l = 1..L (index 0 is None), holding copies of
+        the network's parameters.
+    """
+    X = check_inputs(X, net.sizes[0], net.dtype)
+    Y = net._targets(y, X.shape[0])
+    m = X.shape[0]
+    w: list = [None] + [Node(net.w[l].copy(), name=f"w{l}") for l in range(1, net.L + 1)]
+    b: list = [None] + [Node(net.b[l].copy(), name=f"b{l}") for l in range(1, net.L + 1)]
+    a = constant(X, "X")
+    z = a
+    for l in range(1, net.L + 1):
+        z = a @ w[l].T + b[l]
+        a = _activation(net.activations[l].name, z)
+    Yc = constant(Y, "Y")
+    cost_name = net.cost.name
+    if cost_name == "quadratic":
+        per_batch = 0.5 * ((a - Yc) ** 2).sum()
+    elif cost_name == "cross_entropy":  # with a = σ(z): Σ softplus(z) − y z
+        per_batch = (z.softplus() - Yc * z).sum()
+    elif cost_name == "log_likelihood":  # with a = softmax(z): −Σ y ln softmax(z)
+        per_batch = -(Yc * z.log_softmax()).sum()
+    else:  # pragma: no cover
+        raise ValueError(f"no graph rule for the cost {cost_name!r}")
+    cost = per_batch * (1.0 / m)
+    if net.weight_decay:
+        cost = cost + (0.5 * net.weight_decay) * sum(
+            ((wl * wl).sum() for wl in w[1:]), start=constant(0.0)
+        )
+    return cost, w, b
+
+
+def network_gradient(net: Network, X, y) -> Gradient:
+    """The network's gradient found by the engine (build the graph, one backward sweep).
+
+    Same result as :meth:`bp.Network.backprop`, to rounding.
+    """
+    cost, w, b = network_cost(net, X, y)
+    cost.backward()
+    return Gradient([None] + [wl.grad for wl in w[1:]], [None] + [bl.grad for bl in b[1:]])
+

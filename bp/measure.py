@@ -1,0 +1,221 @@
+"""Measuring time and memory honestly on a shared machine.
+
+The book's efficiency chapter times gradients on the reader's own
+computer. Timings drift (other programs share the cores), so the helpers
+here follow a few rules:
+
+* **interleave** the methods being compared, round after round, so that a
+  slow spell of the machine hits all of them alike;
+* report the **minimum** (the least disturbed run) and the median of the
+  repeats, never a single run;
+* optionally pin the BLAS library to **one thread** (:func:`blas_threads`,
+  if ``threadpoolctl`` is installed) so that the work per call does not
+  depend on how many cores happen to be free, and
+* keep glibc's allocator from handing large NumPy temporaries back to the
+  operating system after every call (:func:`steady_allocator`): otherwise
+  every call pays page faults to get the memory back, and the time per
+  call jumps when arrays cross the allocator's size threshold.
+
+Peak memory is measured with :mod:`tracemalloc`, to which NumPy reports
+its array allocations.
+
+Only the standard library and NumPy are needed.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import ctypes
+import ctypes.util
+import os
+import platform
+import sys
+import time
+import tracemalloc
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
+
+import numpy as np
+
+__all__ = [
+    "Timing",
+    "time_interleaved",
+    "loglog_fit",
+    "peak_memory",
+    "blas_threads",
+    "steady_allocator",
+    "machine_summary",
+]
+
+
+@dataclass
+class Timing:
+    """Seconds per call of one function, over all repeats."""
+
+    times: np.ndarray
+
+    @property
+    def best(self) -> float:
+        """The fastest repeat (the least disturbed by other work)."""
+        return float(np.min(self.times))
+
+    @property
+    def median(self) -> float:
+        return float(np.median(self.times))
+
+    def __repr__(self) -> str:
+        return f"Timing(best={self.best:.3g} s, median={self.median:.3g} s, n={self.times.size})"
+
+
+def time_interleaved(
+    functions: Mapping[str, Callable[[], object]],
+    *,
+    repeat: int = 5,
+    number: int | Mapping[str, int] = 1,
+) -> dict[str, Timing]:
+    """Time several functions in turn, round after round.
+
+    Round r calls every function ``number`` times (its own number, if a
+    mapping is given) and records the mean time per call; the order of the
+    functions is reversed every other round.
+
+    Parameters
+    ----------
+    functions : mapping from name to a function of no arguments
+    repeat : int
+        Rounds (≥ 1).
+    number : int or mapping from name to int
+        Calls per round, so that a fast function is timed over a long enough
+        stretch (≥ 1).
+
+    Returns
+    -------
+    dict
+        name → :class:`Timing` with ``repeat`` entries (seconds per call).
+    """
+    if isinstance(repeat, bool) or not isinstance(repeat, int) or repeat < 1:
+        raise ValueError(f"repeat must be a positive integer, got {repeat!r}")
+    names = list(functions)
+    counts = {k: (number[k] if isinstance(number, Mapping) else number) for k in names}
+    for k, n in counts.items():
+        if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 1:
+            raise ValueError(f"number[{k!r}] must be a positive integer, got {n!r}")
+    times: dict[str, list[float]] = {k: [] for k in names}
+    for r in range(repeat):
+        for k in names if r % 2 == 0 else reversed(names):
+            f, n = functions[k], counts[k]
+            t0 = time.perf_counter()
+            for _ in range(n):
+                f()
+            times[k].append((time.perf_counter() - t0) / n)
+    return {k: Timing(np.array(v)) for k, v in times.items()}
+
+
+def loglog_fit(x, y) -> tuple[float, float]:
+    """Least-squares line through (log x, log y): returns (slope, intercept).
+
+    ``y ≈ exp(intercept) · x**slope``; the slope is the empirical exponent.
+    Needs at least two distinct positive x and positive y.
+    """
+    x = np.asarray(x, dtype=float)
+    y = np.asarray(y, dtype=float)
+    if x.shape != y.shape or x.ndim != 1 or x.size < 2:
+        raise ValueError("x and y must be 1-D arrays of the same length, at least 2")
+    if np.any(x <= 0) or np.any(y <= 0):
+        raise ValueError("x and y must be positive for a log–log fit")
+    if np.ptp(np.log(x)) == 0:
+        raise ValueError("x must hold at least two distinct values")
+    slope, intercept = np.polyfit(np.log(x), np.log(y), 1)
+    return float(slope), float(intercept)
+
+
+def peak_memory(f: Callable[[], object]) -> tuple[object, int]:
+    """Run ``f()`` and return (its result, the peak bytes allocated during the call).
+
+    Measured with :mod:`tracemalloc` relative to the memory in use just
+    before the call; counts NumPy arrays and Python objects, including the
+    result itself. Stops tracing afterwards unless it was already on.
+    """
+    was_tracing = tracemalloc.is_tracing()
+    if not was_tracing:
+        tracemalloc.start()
+    try:
+        tracemalloc.reset_peak()
+        before = tracemalloc.get_traced_memory()[0]
+        result = f()
+        peak = tracemalloc.get_traced_memory()[1] - before
+    finally:
+        if not was_tracing:
+            tracemalloc.stop()
+    return result, int(peak)
+
+
+@contextlib.contextmanager
+def blas_threads(n: int = 1) -> Iterator[bool]:
+    """Limit the BLAS library to ``n`` threads inside the ``with`` block.
+
+    Yields True if the limit is in force, False if ``threadpoolctl`` is not
+    installed (then nothing changes).
+    """
+    try:
+        from threadpoolctl import threadpool_limits
+    except ImportError:  # pragma: no cover - depends on the environment
+        yield False
+        return
+    with threadpool_limits(limits=n, user_api="blas"):
+        yield True
+
+
+def steady_allocator() -> bool:
+    """Ask glibc's malloc to keep freed memory for reuse (Linux only).
+
+    By default glibc serves allocations above 128 KiB with fresh ``mmap``
+    pages and trims freed memory back to the system; a NumPy temporary of a
+    few hundred kilobytes then costs page faults on every call, which can
+    triple the time of a small gradient. This sets the mmap and trim
+    thresholds high (as the ``MALLOC_MMAP_THRESHOLD_`` and
+    ``MALLOC_TRIM_THRESHOLD_`` environment variables would), for the rest of
+    the process. Returns True if applied, False where there is no glibc.
+    """
+    if not sys.platform.startswith("linux"):
+        return False
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
+        mallopt = libc.mallopt
+    except (OSError, AttributeError):  # pragma: no cover - not glibc
+        return False
+    M_TRIM_THRESHOLD, M_MMAP_THRESHOLD = -1, -3
+    ok_mmap = mallopt(M_MMAP_THRESHOLD, 32 * 1024 * 1024)  # glibc's maximum on 64-bit
+    ok_trim = mallopt(M_TRIM_THRESHOLD, 1024 * 1024 * 1024)
+    return bool(ok_mmap and ok_trim)
+
+
+def machine_summary() -> dict[str, str | int]:
+    """What produced a measurement: CPU, cores, Python, NumPy, BLAS, ``bp`` version."""
+    cpu = platform.processor() or platform.machine()
+    try:
+        with open("/proc/cpuinfo", encoding="utf-8") as fh:
+            for line in fh:
+                if line.startswith("model name"):
+                    cpu = line.split(":", 1)[1].strip()
+                    break
+    except OSError:  # pragma: no cover - not Linux
+        pass
+    blas = "unknown"
+    try:
+        cfg = np.show_config(mode="dicts")
+        info = cfg.get("Build Dependencies", {}).get("blas", {})
+        blas = f"{info.get('name', '?')} {info.get('version', '')}".strip()
+    except Exception:  # pragma: no cover - older NumPy
+        pass
+    from . import __version__
+
+    return {
+        "cpu": cpu,
+        "cores": os.cpu_count() or 0,
+        "system": f"{platform.system()} {platform.release()}",
+        "python": platform.python_version(),
+        "numpy": np.__version__,
+        "blas": blas,
+        "bp": __version__,
+    }

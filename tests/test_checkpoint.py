@@ -1,0 +1,139 @@
+"""bp.checkpoint: checkpointed gradients equal plain ones; its cost and memory models."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import bp
+from bp import checkpoint, opcount
+from bp.measure import peak_memory
+
+from conftest import OUTPUT_COST, make_targets
+
+DEEP = [5, 6, 7, 6, 5, 6, 7, 4]  # L = 7
+
+
+def _problem(sizes, hidden, output, cost, m=6, seed=0, weight_decay=0.0):
+    rng = np.random.default_rng(seed)
+    L = len(sizes) - 1
+    net = bp.Network(sizes, [hidden] * (L - 1) + [output], cost, seed=seed,
+                     weight_decay=weight_decay)
+    X = rng.standard_normal((m, sizes[0]))
+    Y = make_targets(rng, output, cost, m, sizes[-1])
+    return net, X, Y
+
+
+@pytest.mark.parametrize("every", range(1, 9))
+@pytest.mark.parametrize("output, cost", OUTPUT_COST)
+def test_checkpointed_gradient_equals_backprop(every, output, cost):
+    net, X, Y = _problem(DEEP, "tanh", output, cost, weight_decay=0.05)
+    plain = net.backprop(X, Y)
+    ck = checkpoint.checkpointed_backprop(net, X, Y, every=every)
+    for l in range(1, net.L + 1):
+        # the same floating-point operations in the same order: equal to the last bit
+        np.testing.assert_array_equal(ck.w[l], plain.w[l])
+        np.testing.assert_array_equal(ck.b[l], plain.b[l])
+
+
+@pytest.mark.parametrize("hidden", ["sigmoid", "relu", "lecun_tanh", "identity"])
+def test_checkpointed_gradient_matches_finite_differences(hidden):
+    net, X, Y = _problem([3, 4, 4, 4, 2], hidden, "sigmoid", "cross_entropy", m=4)
+    ck = checkpoint.checkpointed_backprop(net, X, Y, every=2)
+    numeric = bp.finite_difference_gradient(net, X, Y)
+    assert bp.relative_error(ck.flat(), numeric.flat()) < 1e-7
+
+
+def test_default_and_labels_and_float32():
+    rng = np.random.default_rng(1)
+    net = bp.Network([4] + [5] * 8 + [3], ["relu"] * 8 + ["softmax"], "log_likelihood",
+                     dtype=np.float32)
+    X = rng.standard_normal((7, 4))
+    labels = rng.integers(0, 3, 7)
+    ck = checkpoint.checkpointed_backprop(net, X, labels)  # default every ≈ √(L/2)
+    plain = net.backprop(X, labels)
+    assert ck.w[1].dtype == np.float32
+    np.testing.assert_array_equal(ck.flat(), plain.flat())
+    assert checkpoint.default_every(9) == 2 and checkpoint.default_every(1) == 1
+    assert checkpoint.default_every(32) == 4
+
+
+def test_checkpoints_list():
+    assert checkpoint.checkpoints(10, 3) == [0, 3, 6, 9]
+    assert checkpoint.checkpoints(10, 1) == list(range(10))
+    assert checkpoint.checkpoints(10, 10) == [0]
+    assert checkpoint.checkpoints(10, 99) == [0]
+
+
+def _extra_by_loop(sizes, m, every):
+    """Recomputed MACs: every layer below the top segment's start, once more."""
+    L = len(sizes) - 1
+    top = max(c for c in range(0, L, every))
+    return sum(m * sizes[l] * sizes[l - 1] for l in range(1, top + 1))
+
+
+@pytest.mark.parametrize("every", [1, 2, 3, 4, 7, 8])
+@pytest.mark.parametrize("m", [1, 5])
+def test_checkpoint_macs_instrumented(every, m):
+    net, X, Y = _problem(DEEP, "sigmoid", "sigmoid", "quadratic", m=m)
+    with opcount.counting() as c:
+        checkpoint.checkpointed_backprop(net, X, Y, every=every)
+    expected = opcount.gradient_macs(DEEP, m) + _extra_by_loop(DEEP, m, every)
+    assert c.macs == expected == checkpoint.checkpoint_macs(DEEP, m, every)
+    # never more than one extra forward pass
+    assert c.macs <= opcount.gradient_macs(DEEP, m) + opcount.forward_macs(DEEP, m)
+
+
+def test_plain_backprop_is_every_L():
+    assert checkpoint.checkpoint_macs(DEEP, 3, 7) == opcount.gradient_macs(DEEP, 3)
+    L = len(DEEP) - 1
+    assert checkpoint.stored_floats(DEEP, 3, L) == 2 * 3 * sum(DEEP[1:])
+
+
+def test_stored_floats_by_hand():
+    # L = 4 layers of width 10, m = 2, every = 2: checkpoints a^0 (= X, not counted), a^2.
+    # Top segment (layers 3, 4): a^2 kept + z, a of layers 3 and 4 = 10 + 40 floats per example.
+    sizes = [10] * 5
+    assert checkpoint.stored_floats(sizes, 2, 2) == 2 * (10 + 2 * 20)
+    # every = 1: checkpoints a^1..a^3; the top segment holds z^4, a^4
+    assert checkpoint.stored_floats(sizes, 1, 1) == 30 + 20
+    # L = 32, every = 4: a^4, a^8, …, a^28 kept (7), top segment z, a of layers 29..32 (8)
+    sizes = [10] * 33
+    assert checkpoint.stored_floats(sizes, 1, 4) == 10 * (7 + 8)
+    # the optimum for equal widths is near k = √(L/2) = 4, with about 2√(2L) = 16 layers
+    best = min(range(1, 33), key=lambda k: checkpoint.stored_floats(sizes, 1, k))
+    assert best in (3, 4, 5)
+    assert checkpoint.stored_floats(sizes, 1, best) <= 10 * 16
+    assert checkpoint.stored_floats(sizes, 1, 32) == 10 * 64  # plain: z and a of 32 layers
+
+
+def test_checkpointing_measurably_saves_memory():
+    rng = np.random.default_rng(0)
+    L, n, m = 24, 32, 512  # activations (m × n per layer) dominate the weights (n × n)
+    net = bp.Network([n] * (L + 1), "relu", "quadratic")
+    X = rng.standard_normal((m, n))
+    Y = rng.standard_normal((m, n))
+    _, plain = peak_memory(lambda: net.backprop(X, Y))
+    _, ck = peak_memory(lambda: checkpoint.checkpointed_backprop(net, X, Y, every=4))
+    assert ck < 0.5 * plain
+    # and the model agrees on the direction and rough size of the saving
+    model_ratio = checkpoint.stored_floats(net.sizes, m, 4) / checkpoint.stored_floats(
+        net.sizes, m, L)
+    assert model_ratio < 0.5
+
+
+@pytest.mark.parametrize("bad", [0, -1, 1.5, True, "2"])
+def test_bad_every_raises(bad):
+    net, X, Y = _problem([3, 4, 2], "sigmoid", "sigmoid", "quadratic")
+    with pytest.raises((TypeError, ValueError), match="every"):
+        checkpoint.checkpointed_backprop(net, X, Y, every=bad)
+    with pytest.raises((TypeError, ValueError), match="every"):
+        checkpoint.checkpoint_macs([3, 4, 2], 1, bad)
+
+
+def test_bad_inputs_raise_like_backprop():
+    net, X, Y = _problem([3, 4, 2], "sigmoid", "sigmoid", "quadratic")
+    with pytest.raises(ValueError, match="X"):
+        checkpoint.checkpointed_backprop(net, X[:, :2], Y)
+    with pytest.raises(ValueError, match="y"):
+        checkpoint.checkpointed_backprop(net, X, Y[:, :1])
