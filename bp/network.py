@@ -1,7 +1,7 @@
 """A fully connected feed-forward network and backpropagation.
 
 Notation (the book's, after Nielsen): the input is layer 0 and the output
-layer is L. For l = 1, …, L
+layer is L. For l = 1, …, L::
 
     z^l = w^l a^{l−1} + b^l,        a^l = σ^l(z^l),        a^0 = x,
 
@@ -12,14 +12,14 @@ exactly like the text: ``net.w[l]`` is w^l, and index 0 holds ``None``
 because the input layer has no incoming weights.
 
 **Mini-batches hold one example per row.** A batch of m inputs is an
-(m, n_0) array X, and the layer equations for the whole batch read
+(m, n_0) array X, and the layer equations for the whole batch read::
 
     Z^l = A^{l−1} (w^l)ᵀ + b^l,      A^l = σ(Z^l),      A^0 = X,
 
 row i of Z^l being (z^l)ᵀ for example i. Each batch is then a contiguous
 slice of the data, and every product is one large matrix product.
 
-The four equations of backpropagation, with δ^l = ∂C_x/∂z^l:
+The four equations of backpropagation, with δ^l = ∂C_x/∂z^l::
 
     BP1  δ^L = ∇_a C_x ⊙ σ′(z^L)
     BP2  δ^l = ((w^{l+1})ᵀ δ^{l+1}) ⊙ σ′(z^l)
