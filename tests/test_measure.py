@@ -79,6 +79,9 @@ def test_blas_threads_and_allocator_do_not_break_numpy():
         a = np.ones((50, 50))
         np.testing.assert_allclose(a @ a, np.full((50, 50), 50.0))
     assert isinstance(measure.steady_allocator(), bool)
+    if measure.limit_blas_threads(1):
+        np.testing.assert_allclose(a @ a, np.full((50, 50), 50.0))
+        measure._process_limit.restore_original_limits()
     assert np.ones(10**6).sum() == 10**6
 
 
