@@ -1,15 +1,33 @@
 """Training by mini-batch stochastic gradient descent.
 
 Each epoch shuffles the training set once (a permutation from a seeded
-``numpy.random.Generator``), then walks through it in contiguous
-mini-batches; each batch gives a gradient by backpropagation and one
-update
+``numpy.random.Generator``), then walks through it in mini-batches; each
+batch gives a gradient by backpropagation and one update
 
     v ← μ v − η ∇C,      θ ← θ + v
 
 (plain SGD when the momentum μ is 0). Training returns a :class:`History`
 of the cost and accuracy per epoch instead of printing them; pass
 ``verbose=True`` to see one line per epoch as it goes.
+
+**The fast path.** ``Network._backprop`` is the book's form of the four
+equations: every call allocates new arrays for Z^l, A^l, δ^l and the
+gradient. Training evaluates the same equations thousands of times on
+batches of one size, so :func:`train` runs them through a workspace
+(:class:`_Workspace`): the same lines, BP1 to BP4, writing into arrays
+allocated once per call of ``train`` (NumPy's ``out=`` arguments and
+in-place operators). Three further differences, none of them in the
+arithmetic the book describes:
+
+* the 1/m of the batch mean is applied once, to δ^L, instead of to every
+  gradient array (the sums of BP3 and BP4 then give the mean directly);
+* δ^l is written over Z^l, which is not needed once σ′(Z^l) is known;
+* each shuffled mini-batch is gathered into one reused array, instead of
+  copying the whole shuffled training set every epoch.
+
+The result equals ``_backprop`` followed by the update, up to rounding
+(the tests check it). The book's appendix *How fast is bp?* measures what
+this buys.
 """
 
 from __future__ import annotations
@@ -20,8 +38,10 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from . import opcount
 from ._validation import check_inputs, check_positive
-from .network import Network
+from .activations import Sigmoid, Tanh
+from .network import Gradient, Network
 
 __all__ = ["History", "train", "evaluate", "step_decay", "inverse_time_decay"]
 
@@ -74,21 +94,150 @@ def evaluate(net: Network, X, y) -> dict:
     return out
 
 
-def _epoch(net, Xs, Ys, batch_size, eta, momentum, velocity_w, velocity_b) -> None:
-    """One pass over (Xs, Ys) in contiguous mini-batches, one SGD update per batch."""
-    for i in range(0, Xs.shape[0], batch_size):
-        grad = net._backprop(Xs[i : i + batch_size], Ys[i : i + batch_size])
-        for l in range(1, net.L + 1):
+# ------------------------------------------------------------------ fast path
+class _Workspace:
+    """Work arrays for mini-batches of up to ``batch_size`` examples.
+
+    ``x``, ``y``   one gathered mini-batch A^0 and its targets;
+    ``z[l]``       Z^l during the forward pass, then δ^l during the backward
+                   pass (δ^l takes the place of Z^l once σ′(Z^l) is known);
+    ``a[l]``       A^l;
+    ``scratch``    room for one (m, n_l) temporary, such as σ′(Z^l);
+    ``grad``       ∂C/∂w^l and ∂C/∂b^l.
+
+    A batch of k < ``batch_size`` examples (the last one of an epoch) uses
+    the first k rows of each array.
+    """
+
+    def __init__(self, net: Network, batch_size: int) -> None:
+        m, dtype, sizes = batch_size, net.dtype, net.sizes
+        self.x = np.empty((m, sizes[0]), dtype)
+        self.y = np.empty((m, sizes[-1]), dtype)
+        self.z: list = [None] + [np.empty((m, n), dtype) for n in sizes[1:]]
+        self.a: list = [None] + [np.empty((m, n), dtype) for n in sizes[1:]]
+        self.scratch = np.empty(m * max(sizes[1:]), dtype)
+        self.grad = Gradient(
+            [None] + [np.empty_like(w) for w in net.w[1:]],
+            [None] + [np.empty_like(b) for b in net.b[1:]],
+        )
+
+    def temporary(self, like: np.ndarray) -> np.ndarray:
+        """The scratch array, viewed with the shape of ``like``."""
+        return self.scratch[: like.size].reshape(like.shape)
+
+
+def _sigmoid_into(z: np.ndarray, out: np.ndarray, tmp: np.ndarray) -> np.ndarray:
+    """σ(z) = e^{min(z, 0)} / (1 + e^{−|z|}), written into ``out``.
+
+    The same function as :func:`bp.activations.sigmoid` (equal up to one
+    rounding, no overflow for any z) without temporary arrays and without
+    ``np.where``, whose data-dependent choice between two branches costs
+    more than the two exponentials here.
+    """
+    np.minimum(z, 0, out=out)
+    np.exp(out, out=out)  # e^z where z < 0, 1 elsewhere
+    np.abs(z, out=tmp)
+    np.negative(tmp, out=tmp)
+    np.exp(tmp, out=tmp)
+    tmp += 1  # 1 + e^{−|z|}
+    out /= tmp
+    return out
+
+
+def _activate(sigma, z: np.ndarray, ws: _Workspace, l: int) -> np.ndarray:
+    """A^l = σ(Z^l): into ``ws.a[l]`` for the sigmoid and tanh, else ``sigma(z)``."""
+    if type(sigma) is Sigmoid:
+        return _sigmoid_into(z, ws.a[l][: z.shape[0]], ws.temporary(z))
+    if type(sigma) is Tanh:
+        return np.tanh(z, out=ws.a[l][: z.shape[0]])
+    return sigma(z)
+
+
+def _derivative(sigma, z: np.ndarray, a: np.ndarray, ws: _Workspace) -> np.ndarray:
+    """σ′(Z^l), computed as ``sigma.derivative`` does, into the scratch array when it can."""
+    if type(sigma) is Sigmoid:  # a (1 − a)
+        s = np.subtract(1, a, out=ws.temporary(a))
+        s *= a
+        return s
+    if type(sigma) is Tanh:  # 1 − a²
+        s = np.multiply(a, a, out=ws.temporary(a))
+        np.subtract(1, s, out=s)
+        return s
+    return sigma.derivative(z, a)
+
+
+def _forward_into(net: Network, X: np.ndarray, ws: _Workspace) -> tuple[list, list]:
+    """``Network._forward`` into the workspace; returns the lists z and a."""
+    z: list = [None]
+    a: list = [X]
+    for l in range(1, net.L + 1):
+        z_l = opcount.matmul(a[l - 1], net.w[l].T, out=ws.z[l][: X.shape[0]])
+        z_l += net.b[l]  # Z^l = A^{l-1} (w^l)ᵀ + b^l
+        z.append(z_l)
+        a.append(_activate(net.activations[l], z_l, ws, l))  # A^l = σ(Z^l)
+    return z, a
+
+
+def _backprop_into(net: Network, X: np.ndarray, Y: np.ndarray, ws: _Workspace) -> Gradient:
+    """``Network._backprop`` into the workspace: the gradient of the mean cost on (X, Y).
+
+    Returns ``ws.grad``, overwritten by the next call.
+    """
+    L, w, m = net.L, net.w, X.shape[0]
+    z, a = _forward_into(net, X, ws)
+    nabla_w, nabla_b = ws.grad.w, ws.grad.b
+    delta = net.cost.output_error(z[L], a[L], Y, net.activations[L])  # BP1
+    delta = np.divide(delta, m, out=z[L])  # the 1/m of the batch mean, once, over Z^L
+    for l in range(L, 0, -1):
+        if l < L:
+            sigma_prime = _derivative(net.activations[l], z[l], a[l], ws)
+            delta = opcount.matmul(delta, w[l + 1], out=z[l])  # over Z^l ...
+            delta *= sigma_prime  # BP2: δ^l = (δ^{l+1} w^{l+1}) ⊙ σ′(z^l)
+        np.sum(delta, axis=0, out=nabla_b[l])  # BP3, summed over the batch (1/m is in δ)
+        opcount.matmul(delta.T, a[l - 1], out=nabla_w[l])  # BP4, summed likewise
+        if net.weight_decay:
+            nabla_w[l] += net.weight_decay * w[l]
+    return ws.grad
+
+
+def _update(net: Network, grad: Gradient, eta: float, momentum: float, velocity) -> None:
+    """One SGD step in place; ``grad`` is used up (scaled by η in place)."""
+    for l in range(1, net.L + 1):
+        for theta, g, v in (
+            (net.w[l], grad.w[l], None if velocity is None else velocity.w[l]),
+            (net.b[l], grad.b[l], None if velocity is None else velocity.b[l]),
+        ):
+            g *= eta  # η ∂C/∂θ, without a temporary as large as θ
             if momentum:
-                velocity_w[l] *= momentum
-                velocity_w[l] -= eta * grad.w[l]  # v ← μ v − η ∂C/∂w^l
-                velocity_b[l] *= momentum
-                velocity_b[l] -= eta * grad.b[l]
-                net.w[l] += velocity_w[l]  # w^l ← w^l + v
-                net.b[l] += velocity_b[l]
+                v *= momentum
+                v -= g  # v ← μ v − η ∂C/∂θ
+                theta += v  # θ ← θ + v
             else:
-                net.w[l] -= eta * grad.w[l]  # w^l ← w^l − η ∂C/∂w^l
-                net.b[l] -= eta * grad.b[l]
+                theta -= g  # θ ← θ − η ∂C/∂θ
+
+
+def _gather(X: np.ndarray, Y: np.ndarray, rows: np.ndarray, ws: _Workspace) -> tuple:
+    """Copy the examples ``rows`` of (X, Y) into the workspace: one shuffled mini-batch."""
+    k = rows.size
+    return (
+        np.take(X, rows, axis=0, out=ws.x[:k], mode="clip"),
+        np.take(Y, rows, axis=0, out=ws.y[:k], mode="clip"),
+    )
+
+
+def _epoch(net, X, Y, order, batch_size, eta, momentum, velocity, ws) -> None:
+    """One pass over (X, Y) in mini-batches, one SGD update per batch.
+
+    ``order`` is the epoch's permutation of the examples, or None to keep
+    them in place (then each batch is a slice of X, without a copy).
+    """
+    for i in range(0, X.shape[0], batch_size):
+        if order is None:
+            Xb, Yb = X[i : i + batch_size], Y[i : i + batch_size]
+        else:
+            Xb, Yb = _gather(X, Y, order[i : i + batch_size], ws)
+        grad = _backprop_into(net, Xb, Yb, ws)
+        _update(net, grad, eta, momentum, velocity)
 
 
 def train(
@@ -177,28 +326,30 @@ def train(
         validation = (X_val, validation[1])
 
     rng = np.random.default_rng(seed)
-    velocity_w = [None] + [np.zeros_like(w) for w in net.w[1:]]
-    velocity_b = [None] + [np.zeros_like(b) for b in net.b[1:]]
+    momentum = float(momentum)  # Python floats keep float32 arrays float32
+    velocity = None
+    if momentum:
+        velocity = Gradient(
+            [None] + [np.zeros_like(w) for w in net.w[1:]],
+            [None] + [np.zeros_like(b) for b in net.b[1:]],
+        )
+    ws = _Workspace(net, min(batch_size, m))
     history = History()
     best_cost, best_params, since_best = np.inf, None, 0
 
     for epoch in range(epochs):
         start = time.perf_counter()
-        eta = learning_rate * (schedule(epoch) if schedule is not None else 1.0)
-        if shuffle:
-            perm = rng.permutation(m)
-            Xs, Ys = X[perm], Y[perm]
-        else:
-            Xs, Ys = X, Y
+        eta = float(learning_rate * (schedule(epoch) if schedule is not None else 1.0))
+        order = rng.permutation(m) if shuffle else None
         # A too-large learning rate can overflow mid-epoch; silence NumPy's warnings
         # there and report divergence once, clearly, at the end of the epoch.
         with np.errstate(over="ignore", invalid="ignore"):
-            _epoch(net, Xs, Ys, batch_size, eta, momentum, velocity_w, velocity_b)
+            _epoch(net, X, Y, order, batch_size, eta, momentum, velocity, ws)
         history.seconds.append(time.perf_counter() - start)
         history.epoch.append(epoch + 1)
         history.learning_rate.append(float(eta))
         with np.errstate(over="ignore", invalid="ignore"):
-            diverged = not np.all(np.isfinite(net.get_params()))
+            diverged = not all(np.isfinite(p).all() for p in net.w[1:] + net.b[1:])
             if not diverged and monitor:
                 ev = evaluate(net, X, labels if labels is not None else Y)
                 history.train_cost.append(ev["cost"])
