@@ -27,7 +27,7 @@ Values are NumPy arrays (a scalar is a 0-d array) of a floating dtype.
 Broadcasting works as in NumPy; the sweep sums a gradient back to the shape
 of the parent it belongs to. Matrix products go through
 :func:`bp.opcount.matmul`, so :func:`bp.opcount.counting` counts the
-engine's multiply–adds exactly like those of :meth:`bp.Network.backprop`.
+engine's multiply–adds exactly like those of :meth:`bp.network.Network.backprop`.
 
 Example
 -------
@@ -114,7 +114,7 @@ class Node:
     ----------
     value : ndarray
     grad : ndarray or None
-        ∂(output)/∂(this node) after the last :meth:`backward` that swept this
+        ∂(output)/∂(this node) after the last :meth:`Node.backward` that swept this
         node, same shape as ``value``; None before, and always None for
         constants. Gradients of leaves are independent arrays; those of inner
         nodes may share memory with each other (read them, do not write).
@@ -657,7 +657,7 @@ def network_cost(net: Network, X, y) -> tuple[Node, list, list]:
 def network_gradient(net: Network, X, y) -> Gradient:
     """The network's gradient found by the engine (build the graph, one backward sweep).
 
-    Same result as :meth:`bp.Network.backprop`, to rounding.
+    Same result as :meth:`bp.network.Network.backprop`, to rounding.
     """
     cost, w, b = network_cost(net, X, y)
     cost.backward()

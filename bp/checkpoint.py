@@ -16,7 +16,7 @@ With L layers of equal width, about L/k checkpoints plus 2k stored layers
 are alive at once, which is smallest near k = √(L/2): memory O(√L) instead
 of O(L). The price is one more forward pass through every segment but the
 top one: at most one extra forward pass in all. The gradient is the same,
-operation for operation, as :meth:`bp.Network.backprop`'s.
+operation for operation, as :meth:`bp.network.Network.backprop`'s.
 """
 
 from __future__ import annotations
@@ -78,7 +78,7 @@ def checkpointed_backprop(net: Network, X, y, every: int | None = None) -> Gradi
     Raises
     ------
     TypeError, ValueError
-        For bad inputs or targets (as :meth:`bp.Network.backprop`), or an
+        For bad inputs or targets (as :meth:`bp.network.Network.backprop`), or an
         ``every`` that is not a positive integer.
     """
     X = check_inputs(X, net.sizes[0], net.dtype)
