@@ -613,7 +613,7 @@ def network_cost(net: Network, X, y) -> tuple[Node, list, list]:
 
     Parameters
     ----------
-    net : bp.Network
+    net : bp.network.Network
         Any activations and cost ``bp`` supports.
     X : array_like, shape (m, n_0)
     y : array_like, shape (m, n_L), or (m,) integer class labels

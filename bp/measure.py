@@ -16,7 +16,7 @@ here follow a few rules:
   every call pays page faults to get the memory back, and the time per
   call jumps when arrays cross the allocator's size threshold.
 
-Peak memory is measured with :mod:`tracemalloc`, to which NumPy reports
+Peak memory is measured with ``tracemalloc``, to which NumPy reports
 its array allocations.
 
 Only the standard library and NumPy are needed.
@@ -90,9 +90,9 @@ def time_interleaved(
         Calls per round, so that a fast function is timed over a long enough
         stretch (≥ 1).
     clock : {"wall", "process"}
-        ``"wall"``: elapsed time (:func:`time.perf_counter`). ``"process"``:
+        ``"wall"``: elapsed time (``time.perf_counter``). ``"process"``:
         processor time of this process, all its threads
-        (:func:`time.process_time`), which leaves out the moments when other
+        (``time.process_time``), which leaves out the moments when other
         programs had the core: steadier on a busy machine, and equal to the
         elapsed time on an idle one for single-threaded work.
 
@@ -144,7 +144,7 @@ def loglog_fit(x, y) -> tuple[float, float]:
 def peak_memory(f: Callable[[], object]) -> tuple[object, int]:
     """Run ``f()`` and return (its result, the peak bytes allocated during the call).
 
-    Measured with :mod:`tracemalloc` relative to the memory in use just
+    Measured with ``tracemalloc`` relative to the memory in use just
     before the call; counts NumPy arrays and Python objects, including the
     result itself. Stops tracing afterwards unless it was already on.
     """
