@@ -2,9 +2,9 @@
 #
 #   make book                    build the book into _build/html
 #   make book BUILD_DIR=/tmp/b   build into /tmp/b/_build/html (parallel builds)
-#   make test                    run pytest (package tests + a from-scratch book build)
+#   make test                    pytest: package tests, a from-scratch build, browser test
 #   make bench                   run the benchmarks
-#   make serve [PORT=8000]       serve _build/html on localhost
+#   make serve [PORT=8000]       preview _build/html at http://127.0.0.1:8000/
 #   make clean                   remove build outputs (keeps .venv)
 #
 # Every target sets up .venv from constraints.txt by itself; that step re-runs only
@@ -45,8 +45,9 @@ venv: $(STAMP)
 # pinned stack) would leave stale outputs. Hash them; when the hash differs from
 # the one stored at the last build, drop the execution cache and the doctrees so
 # every chapter is read and executed again.
-# (bp/ in full, helper modules beside the chapters, and the pinned versions.)
-SRC_HASH = $$( { find bp book -type f ! -path 'book/_vendor/*' ! -path '*/__pycache__/*' \
+# (bp/ in full, helper modules beside the chapters, and the pinned versions; not the Sphinx
+# extension in book/_ext, which changes no cell's output.)
+SRC_HASH = $$( { find bp book -type f ! -path 'book/_vendor/*' ! -path 'book/_ext/*' ! -path '*/__pycache__/*' \
                    \( -path 'bp/*' -o -name '*.py' \) ! -name '*.pyc' -print0 \
                  | LC_ALL=C sort -z | xargs -0 sha256sum; sha256sum constraints.txt; } \
                | sha256sum | cut -d' ' -f1 )

@@ -1,10 +1,11 @@
 """The whole book builds from scratch: every chapter executes, with no Sphinx warning.
 
-The build runs the same command as ``make book`` (``jupyter-book build . -W -n
---keep-going``), into a fresh temporary ``--path-output`` so that no execution cache
-is reused. A cell that raises, or any Sphinx warning, makes it fail. The built pages
-must then work offline: MathJax loaded once from the local vendored copy, and no
-script, stylesheet or image fetched from another host.
+The build (tests/book_build.py, shared with tests/test_browser.py so the book is built once
+per session) runs the same command as ``make book`` (``jupyter-book build . -W -n
+--keep-going``), into a fresh temporary ``--path-output`` so that no execution cache is
+reused. A cell that raises, or any Sphinx warning, makes it fail. The built pages must then
+work offline: MathJax loaded once from the local vendored copy, and no script, stylesheet or
+image fetched from another host.
 
 It takes a minute or two; deselect it with ``pytest -m "not book"``.
 """
@@ -13,81 +14,26 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
-import subprocess
-import sys
-import time
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import pytest
+from book_build import BookBuild
 
 pytestmark = pytest.mark.book
 
-ROOT = Path(__file__).resolve().parents[1]
-# Keep in sync with JB_FLAGS in the Makefile.
-JB_FLAGS = ["-W", "-n", "--keep-going"]
-BUILD_TIMEOUT_S = 900
+pytest_plugins = ["book_build"]
+
 # A from-scratch build (all chapters executed) must stay within this budget on CI's 2 cores.
 BUILD_BUDGET_S = float(os.environ.get("BOOK_BUILD_BUDGET_S", "180"))
 # <link rel=...> values whose href the browser fetches.
 LOADED_LINK_RELS = {"stylesheet", "preload", "modulepreload", "prefetch", "icon", "manifest"}
 
 
-def _jupyter_book() -> list[str]:
-    """The jupyter-book command of the environment running the tests."""
-    beside = Path(sys.executable).parent / "jupyter-book"
-    if beside.exists():
-        return [str(beside)]
-    found = shutil.which("jupyter-book")
-    if found:
-        return [found]
-    return [sys.executable, "-c", "from jupyter_book.cli.main import main; main()"]
-
-
-def _failure_report(output: str, html: Path) -> str:
-    lines = re.sub(r"\x1b\[[0-9;]*m", "", output).splitlines()
-    problems = [
-        ln
-        for ln in lines
-        if re.search(r"WARNING|ERROR|CRITICAL|Traceback", ln)
-        and "running over TCP without encryption" not in ln  # ipykernel 7 noise
-    ]
-    parts = ["jupyter-book build failed.", "", "== warnings and errors =="]
-    parts += problems[-60:] or ["(none matched)"]
-    parts += ["", "== last 120 lines of output =="] + lines[-120:]
-    for log in sorted((html / "reports").rglob("*.log")):
-        text = log.read_text(errors="replace")
-        parts += ["", f"== {log.relative_to(html)} (last 80 lines) =="] + text.splitlines()[-80:]
-    return "\n".join(parts)
-
-
 @pytest.fixture(scope="module")
-def build(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, float]:
-    """Build the book from scratch; return its _build/html folder and the seconds taken."""
-    out = tmp_path_factory.mktemp("book-build")
-    cmd = _jupyter_book() + ["build", str(ROOT), "--path-output", str(out), *JB_FLAGS]
-    start = time.monotonic()
-    proc = subprocess.run(
-        cmd,
-        cwd=ROOT,
-        stdin=subprocess.DEVNULL,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-        timeout=BUILD_TIMEOUT_S,
-    )
-    seconds = time.monotonic() - start
-    html = out / "_build" / "html"
-    if proc.returncode != 0:
-        pytest.fail(_failure_report(proc.stdout, html), pytrace=False)
-    return html, seconds
-
-
-@pytest.fixture(scope="module")
-def html_dir(build: tuple[Path, float]) -> Path:
-    return build[0]
+def html_dir(book_build: BookBuild) -> Path:
+    return book_build.html
 
 
 class _Loads(HTMLParser):
@@ -125,8 +71,10 @@ def test_book_builds_and_has_index(html_dir: Path) -> None:
     assert (html_dir / "book" / "index.html").is_file()
 
 
-def test_build_within_time_budget(build: tuple[Path, float]) -> None:
-    seconds = build[1]
+def test_build_within_time_budget(book_build: BookBuild) -> None:
+    seconds = book_build.seconds
+    if seconds is None:
+        pytest.skip("reused an earlier build (BP_BOOK_HTML): no build time to check")
     assert seconds < BUILD_BUDGET_S, (
         f"from-scratch build took {seconds:.0f} s, over the {BUILD_BUDGET_S:.0f} s budget: "
         "move slow computations to benchmarks/ (or cache them as data)"

@@ -1,0 +1,189 @@
+"""Sphinx extension for the reader's copy of the book: offline pages, runnable notebooks.
+
+**Offline.** Jupyter Book always loads sphinx-thebe, which puts the address of thebe's script
+on a CDN into every page (and a loader script that fetches it when live code is switched on).
+The book does not use thebe (``launch_buttons.thebe: false``), so this extension drops those
+scripts and thebe's stylesheet from every page: the pages then name no script or stylesheet on
+another host (tests/test_browser.py checks it).
+
+**Notebooks.** When launch buttons are configured, sphinx-book-theme copies every executed chapter
+(myst-nb's ``jupyter_execute/<page>.ipynb``) to ``_sources/<page>.ipynb`` and offers it in
+the page's download menu next to the MyST source. As copied, that notebook needs the book's
+build tools (``from myst_nb import glue``) and points its launch buttons at the ``.md`` file,
+which Colab cannot open. Right after the theme, this extension
+
+* rewrites ``_sources/<page>.ipynb`` so that it runs in a plain Jupyter with only ``bp`` (and
+  the libraries the chapter imports) installed: a first Markdown cell says where the notebook
+  comes from and what it needs, and a setup cell installs ``bp`` on Colab and stands in for
+  ``myst_nb.glue`` when myst-nb is missing; outputs of the book's run are kept;
+* points the Binder and Colab launch buttons at ``<page>.ipynb`` in the branch
+  ``reader_notebooks_branch`` of the repository, where the publishing workflow
+  (.github/workflows/pages.yml) pushes these same notebooks.
+"""
+
+from __future__ import annotations
+
+import ast
+import sys
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import nbformat
+
+# Import names whose pip distribution has another name.
+_DISTRIBUTIONS = {"sklearn": "scikit-learn", "PIL": "pillow", "skimage": "scikit-image"}
+# Metadata describing the .md source, not this notebook.
+_DROP_METADATA = ("jupytext", "source_map")
+
+SETUP_CELL = '''\
+# Setup, so that this chapter runs outside the book's build (plain Jupyter, Binder, Colab).
+import sys
+
+if "google.colab" in sys.modules:  # Colab has NumPy and Matplotlib, not the book's package
+    get_ipython().run_line_magic("pip", "install --quiet {pip_spec!r}")
+
+try:
+    import myst_nb  # noqa: F401  (installed where the book is built)
+except ImportError:
+    # The book quotes numbers computed here in its text with myst_nb.glue; without
+    # myst-nb, glue(name, value) shows the value instead.
+    import types
+    from IPython.display import display as _display
+
+    def _glue(name, variable, display=True):
+        if display:
+            _display(variable)
+
+    sys.modules["myst_nb"] = types.ModuleType("myst_nb")
+    sys.modules["myst_nb"].glue = _glue
+'''
+
+
+def _imported_distributions(nb: nbformat.NotebookNode) -> list[str]:
+    """Third-party distributions the notebook's code cells import, by pip name (besides bp)."""
+    names: set[str] = set()
+    for cell in nb.cells:
+        if cell.cell_type != "code":
+            continue
+        # IPython magics are not Python: skip lines starting with % or !.
+        source = "\n".join(
+            line for line in cell.source.splitlines() if not line.lstrip().startswith(("%", "!"))
+        )
+        try:
+            tree = ast.parse(source)
+        except SyntaxError:
+            continue
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Import):
+                names.update(alias.name.split(".")[0] for alias in node.names)
+            elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+                names.add(node.module.split(".")[0])
+    third_party = names - set(sys.stdlib_module_names) - {"bp", "myst_nb", "IPython"}
+    return sorted(_DISTRIBUTIONS.get(name, name) for name in third_party)
+
+
+def standalone_notebook(
+    nb: nbformat.NotebookNode, source_path: str, repo_url: str, pip_spec: str, title: str
+) -> nbformat.NotebookNode:
+    """Return a copy of the executed chapter ``nb`` with a header cell and a setup cell."""
+    nb = nbformat.from_dict(nb)
+    for key in _DROP_METADATA:
+        nb.metadata.pop(key, None)
+    needs = ", ".join(f"`{name}`" for name in _imported_distributions(nb)) or "nothing else"
+    source_link = f"{repo_url}/blob/main/{source_path}" if repo_url else source_path
+    header = (
+        f"*{title}*: this notebook is made from the chapter's source [`{source_path}`]"
+        f"({source_link}) each time the book is built, and holds the outputs of that run.\n\n"
+        f"**To run it** you need Python with `bp`, the book's package "
+        f"(`pip install \"{pip_spec}\"`), and the libraries the chapter imports: {needs}. "
+        "The setup cell below installs `bp` by itself on Colab.\n\n"
+        "The text is MyST Markdown: figures, exercises, equation numbers, citations and the "
+        "numbers the book quotes from computations show up here as plain directives; the book's "
+        "pages show them typeset."
+    )
+    nb.cells[:0] = [
+        nbformat.v4.new_markdown_cell(header),
+        nbformat.v4.new_code_cell(SETUP_CELL.format(pip_spec=pip_spec).rstrip("\n")),
+    ]
+    nbformat.validate(nb)
+    return nb
+
+
+def _github_parts(repo_url: str) -> tuple[str, str] | None:
+    parts = urlsplit(repo_url)
+    path = [p for p in parts.path.split("/") if p]
+    if parts.netloc != "github.com" or len(path) < 2:
+        return None
+    return path[0], path[1].removesuffix(".git")
+
+
+def _launch_url(app: Any, text: str, org: str, repo: str, pagename: str) -> str | None:
+    launch = app.config.html_theme_options.get("launch_buttons", {})
+    branch = app.config.reader_notebooks_branch
+    path = f"{pagename}.ipynb"
+    if text == "Binder" and launch.get("binderhub_url"):
+        ui = "lab/tree" if launch.get("notebook_interface") == "jupyterlab" else "tree"
+        return f"{launch['binderhub_url'].rstrip('/')}/v2/gh/{org}/{repo}/{branch}?urlpath={ui}/{path}"
+    if text == "Colab" and launch.get("colab_url"):
+        return f"{launch['colab_url'].rstrip('/')}/github/{org}/{repo}/blob/{branch}/{path}"
+    return None
+
+
+def _on_page(app: Any, pagename: str, templatename: str, context: dict, doctree: Any) -> None:
+    ipynb = context.get("ipynb_source")
+    if not ipynb:
+        return
+    outdir = Path(app.outdir)
+    executed = outdir.parent / "jupyter_execute" / f"{pagename}.ipynb"
+    repo_url = app.config.html_theme_options.get("repository_url", "").rstrip("/")
+    pip_spec = app.config.reader_notebooks_pip or (
+        f"backprop-book @ git+{repo_url}" if repo_url else "backprop-book"
+    )
+    nb = standalone_notebook(
+        nbformat.read(executed, as_version=4),
+        source_path=app.env.doc2path(pagename, base=False),
+        repo_url=repo_url,
+        pip_spec=pip_spec,
+        title=app.config.html_title or app.config.project,
+    )
+    target = outdir / "_sources" / ipynb
+    target.parent.mkdir(parents=True, exist_ok=True)
+    nbformat.write(nb, target)
+
+    github = _github_parts(repo_url)
+    if github is None:
+        return
+    for group in context.get("header_buttons", []):
+        if group.get("label") != "launch-buttons":
+            continue
+        for button in group.get("buttons", []):
+            url = _launch_url(app, button.get("text", ""), *github, pagename)
+            if url:
+                button["url"] = url
+
+
+def _is_thebe_asset(asset: Any) -> bool:
+    """Whether a script or stylesheet of the page context belongs to sphinx-thebe."""
+    filename = str(getattr(asset, "filename", None) or "")
+    body = str(getattr(asset, "attributes", {}).get("body", ""))
+    return filename.split("?")[0].endswith(("sphinx-thebe.js", "sphinx-thebe.css")) or (
+        "THEBE_JS_URL" in body
+    )
+
+
+def _drop_thebe(app: Any, pagename: str, templatename: str, context: dict, doctree: Any) -> None:
+    if app.config.html_theme_options.get("launch_buttons", {}).get("thebe"):
+        return
+    for key in ("script_files", "css_files"):
+        if key in context:
+            context[key] = [asset for asset in context[key] if not _is_thebe_asset(asset)]
+
+
+def setup(app: Any) -> dict[str, Any]:
+    app.add_config_value("reader_notebooks_branch", "notebooks", "html")
+    app.add_config_value("reader_notebooks_pip", "", "html")
+    app.connect("html-page-context", _drop_thebe)
+    # After sphinx-book-theme's launch and download buttons (priority 501).
+    app.connect("html-page-context", _on_page, priority=900)
+    return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}
