@@ -152,3 +152,16 @@ def test_bad_input_is_rejected(patches):
         numerical_gradient(lambda x: 0.0, np.zeros(2), eps=0.0)
     with pytest.raises(ValueError, match="same size"):
         relative_difference([1.0], [1.0, 2.0])
+
+
+def test_float32_gives_nearly_the_float64_cost_and_gradient(patches):
+    ae64 = SparseAutoencoder(9, 4, sparsity=0.05)
+    ae32 = SparseAutoencoder(9, 4, sparsity=0.05, dtype=np.float32)
+    theta = ae64.initial_parameters(seed=4)
+    J64, g64 = ae64.cost_and_gradient(theta, patches)
+    J32, g32 = ae32.cost_and_gradient(theta, patches)
+    assert g32.dtype == np.float64 and ae32.net.w[1].dtype == np.float32
+    assert J32 == pytest.approx(J64, rel=1e-5)
+    assert relative_difference(g32, g64) < 1e-5
+    with pytest.raises(TypeError, match="dtype"):
+        SparseAutoencoder(9, 4, dtype=np.int32)
