@@ -1,14 +1,16 @@
 """One from-scratch build of the book per pytest session, shared by the tests that need it.
 
 A test module that needs the built book says ``pytest_plugins = ["book_build"]`` and asks
-for the session-scoped fixture ``book_build``. Because the plugin is registered once, the
-book is built once per session however many modules use it (tests/test_book.py checks the
-build itself, tests/test_browser.py reads the pages in Chromium).
+for the fixture ``book_build`` (or, in a module- or session-scoped fixture, for
+``book_build_result`` passed through :func:`require`). Because the plugin is registered once
+and the build is a session-scoped fixture, the book is built once per session however many
+modules use it (tests/test_book.py checks the build itself, tests/test_browser.py reads the
+pages in Chromium).
 
 The build runs the command of ``make book`` (``jupyter-book build . -W -n --keep-going``)
 into a fresh temporary ``--path-output``, so no execution cache is reused. A cell that
-raises, or any Sphinx warning, fails every test that uses the build, with the warnings and
-the end of the log in the message.
+raises, or any Sphinx warning, fails every test that uses the build; the first one shows the
+warnings and the end of the log.
 
 While working on the tests themselves, ``BP_BOOK_HTML=/path/to/_build/html`` reuses a book
 built earlier (for example by ``make book BUILD_DIR=/tmp/b``) instead of building one; the
@@ -75,8 +77,8 @@ def failure_report(output: str, html: Path) -> str:
     return "\n".join(parts)
 
 
-def build_book(out: Path) -> BookBuild:
-    """Build the book from scratch under ``out``; fail the calling test if the build fails."""
+def build_book(out: Path) -> BookBuild | str:
+    """Build the book from scratch under ``out``: the build, or the report of its failure."""
     cmd = jupyter_book() + ["build", str(ROOT), "--path-output", str(out), *JB_FLAGS]
     start = time.monotonic()
     proc = subprocess.run(
@@ -91,17 +93,41 @@ def build_book(out: Path) -> BookBuild:
     seconds = time.monotonic() - start
     html = out / "_build" / "html"
     if proc.returncode != 0:
-        pytest.fail(failure_report(proc.stdout, html), pytrace=False)
+        return failure_report(proc.stdout, html)
     return BookBuild(html=html, seconds=seconds)
 
 
+_failure_shown = False
+
+
+def require(result: BookBuild | str) -> BookBuild:
+    """The build, or fail the calling test: with the full report once, briefly after that."""
+    global _failure_shown
+    if isinstance(result, BookBuild):
+        return result
+    if not _failure_shown:
+        _failure_shown = True
+        pytest.fail(result, pytrace=False)
+    pytest.fail("the book did not build: the first test that needed it shows why", pytrace=False)
+
+
 @pytest.fixture(scope="session")
-def book_build(tmp_path_factory: pytest.TempPathFactory) -> BookBuild:
-    """The book, built from scratch once per session (or reused from ``$BP_BOOK_HTML``)."""
+def book_build_result(tmp_path_factory: pytest.TempPathFactory) -> BookBuild | str:
+    """The book, built from scratch once per session (or reused from ``$BP_BOOK_HTML``).
+
+    A failed build is returned as its report rather than raised, so that :func:`require`
+    shows the report once instead of once per test.
+    """
     reuse = os.environ.get(REUSE_ENV)
     if reuse:
         html = Path(reuse).resolve()
         if not (html / "index.html").is_file():
-            pytest.fail(f"{REUSE_ENV}={reuse} holds no built book (no index.html)", pytrace=False)
+            return f"{REUSE_ENV}={reuse} holds no built book (no index.html)"
         return BookBuild(html=html, seconds=None)
     return build_book(tmp_path_factory.mktemp("book-build"))
+
+
+@pytest.fixture
+def book_build(book_build_result: BookBuild | str) -> BookBuild:
+    """The book built once per session; fails the test if the build failed."""
+    return require(book_build_result)

@@ -31,7 +31,7 @@ BUILD_BUDGET_S = float(os.environ.get("BOOK_BUILD_BUDGET_S", "180"))
 LOADED_LINK_RELS = {"stylesheet", "preload", "modulepreload", "prefetch", "icon", "manifest"}
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture
 def html_dir(book_build: BookBuild) -> Path:
     return book_build.html
 

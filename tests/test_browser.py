@@ -48,7 +48,7 @@ from urllib.request import urlopen
 
 import pytest
 import yaml
-from book_build import ROOT, BookBuild
+from book_build import ROOT, BookBuild, require
 
 pytest_plugins = ["book_build"]
 pytestmark = pytest.mark.book
@@ -376,9 +376,10 @@ class _Server(ThreadingHTTPServer):
 
 
 @pytest.fixture(scope="module")
-def site(book_build: BookBuild) -> Iterator[str]:
+def site(book_build_result: BookBuild | str) -> Iterator[str]:
     """The built book served over HTTP on 127.0.0.1 (a free port); yields its base URL."""
-    handler = functools.partial(_QuietHandler, directory=str(book_build.html))
+    html = require(book_build_result).html
+    handler = functools.partial(_QuietHandler, directory=str(html))
     server = _Server(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
