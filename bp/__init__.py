@@ -21,9 +21,31 @@ gradcheck    compare a gradient with centred finite differences
 opcount      exact multiply–add counts of each method
 data         the embedded 8×8 digits, toy sets, an MNIST IDX reader
 io           save and load parameters (np.savez, no pickle)
+checkpoint   gradient checkpointing: less memory for a little recomputation
+paths        the chain rule summed path by path (what backprop avoids)
+autodiff     a small reverse-mode automatic-differentiation engine
+measure      honest timing and memory measurement on a shared machine
+curvature    Hessian-vector products, λ_max, diagonal Hessian, gradient norms
+preprocessing  centring, standardising, PCA/ZCA whitening
+autoencoder  the sparse autoencoder (UFLDL) cost and gradient
 """
 
-from . import activations, costs, data, gradcheck, io, naive, opcount
+from . import (
+    activations,
+    autodiff,
+    autoencoder,
+    checkpoint,
+    costs,
+    curvature,
+    data,
+    gradcheck,
+    io,
+    measure,
+    naive,
+    opcount,
+    paths,
+    preprocessing,
+)
 from .gradcheck import check_gradient, relative_error
 from .io import load, save
 from .naive import finite_difference_gradient, forward_mode_gradient
@@ -48,7 +70,14 @@ __all__ = [
     "save",
     "load",
     "activations",
+    "autodiff",
+    "autoencoder",
+    "checkpoint",
     "costs",
+    "curvature",
+    "measure",
+    "paths",
+    "preprocessing",
     "data",
     "gradcheck",
     "io",
