@@ -481,6 +481,7 @@ def machine(threads: int) -> dict:
         "torch": torch.__version__ if torch is not None else None,
         "torch_blas": _torch_blas(torch),
         "threads": threads,
+        "numpy_blas": _numpy_blas(),
         "threadpools": [
             {k: d.get(k) for k in ("user_api", "internal_api", "version", "num_threads",
                                    "architecture", "filepath")}
@@ -493,6 +494,16 @@ def machine(threads: int) -> dict:
         "bp_modified": bool(_git("status", "--porcelain", "bp")),
     })
     return info
+
+
+def _numpy_blas() -> str:
+    """The BLAS library NumPy itself calls, as threadpoolctl sees it."""
+    from threadpoolctl import threadpool_info
+
+    for d in threadpool_info():
+        if d.get("user_api") == "blas" and "numpy" in (d.get("filepath") or ""):
+            return f"{d.get('internal_api')} {d.get('version')} ({d.get('architecture')} kernels)"
+    return measure.machine_summary().get("blas", "unknown")
 
 
 def _torch_blas(torch) -> str | None:
@@ -577,6 +588,7 @@ def run(*, quick: bool, threads: int, configs: list[str], dtypes: list[str],
     log(f"machine: {result['machine']['cpu']}, {result['machine']['cores']} cores; "
         f"NumPy {result['machine']['numpy']}, scikit-learn {result['machine']['scikit-learn']}, "
         f"PyTorch {result['machine']['torch'] or 'not installed'}")
+    log(f"NumPy's BLAS: {result['machine']['numpy_blas']}; all thread pools loaded:")
     for pool in result["machine"]["threadpools"]:
         log(f"  {pool['user_api']:7s} {pool['internal_api']:9s} {pool['version'] or '':12s} "
             f"threads={pool['num_threads']}  {Path(pool['filepath']).name}")
@@ -659,7 +671,8 @@ def table(result: dict) -> str:
     lines.append("targets:")
     for t in result["targets"]:
         mark = "met   " if t["met"] else "MISSED"
-        lines.append(f"  {mark} {t['target']}: {t['value']:.2f}")
+        value = f"{t['value']:.0%}" if t.get("at_least") else f"{t['value']:.2f}"
+        lines.append(f"  {mark} {t['target']}: {value}")
     return "\n".join(lines)
 
 
