@@ -126,7 +126,9 @@ class _Workspace:
         return self.scratch[: like.size].reshape(like.shape)
 
 
-def _sigmoid_into(z: np.ndarray, out: np.ndarray, tmp: np.ndarray) -> np.ndarray:
+def _sigmoid_into(
+    z: np.ndarray, out: np.ndarray, tmp: np.ndarray
+) -> np.ndarray:
     """σ(z) = e^{min(z, 0)} / (1 + e^{−|z|}), written into ``out``.
 
     The same function as :func:`bp.activations.sigmoid` (equal up to one
@@ -178,23 +180,26 @@ def _forward_into(net: Network, X: np.ndarray, ws: _Workspace) -> tuple[list, li
     return z, a
 
 
-def _backprop_into(net: Network, X: np.ndarray, Y: np.ndarray, ws: _Workspace) -> Gradient:
-    """``Network._backprop`` into the workspace: the gradient of the mean cost on (X, Y).
+def _backprop_into(
+    net: Network, X: np.ndarray, Y: np.ndarray, ws: _Workspace
+) -> Gradient:
+    """``Network._backprop``, into the work arrays ``ws``.
 
-    Returns ``ws.grad``, overwritten by the next call.
+    The gradient of the mean cost on the batch (X, Y). Returns ``ws.grad``,
+    which the next call overwrites.
     """
     L, w, m = net.L, net.w, X.shape[0]
     z, a = _forward_into(net, X, ws)
     nabla_w, nabla_b = ws.grad.w, ws.grad.b
     delta = net.cost.output_error(z[L], a[L], Y, net.activations[L])  # BP1
-    delta = np.divide(delta, m, out=z[L])  # the 1/m of the batch mean, once, over Z^L
+    delta = np.divide(delta, m, out=z[L])  # 1/m of the mean, once; over Z^L
     for l in range(L, 0, -1):
         if l < L:
             sigma_prime = _derivative(net.activations[l], z[l], a[l], ws)
-            delta = opcount.matmul(delta, w[l + 1], out=z[l])  # over Z^l ...
+            delta = opcount.matmul(delta, w[l + 1], out=z[l])  # over Z^l
             delta *= sigma_prime  # BP2: δ^l = (δ^{l+1} w^{l+1}) ⊙ σ′(z^l)
-        np.sum(delta, axis=0, out=nabla_b[l])  # BP3, summed over the batch (1/m is in δ)
-        opcount.matmul(delta.T, a[l - 1], out=nabla_w[l])  # BP4, summed likewise
+        np.sum(delta, axis=0, out=nabla_b[l])  # BP3 (the 1/m is in delta)
+        opcount.matmul(delta.T, a[l - 1], out=nabla_w[l])  # BP4
         if net.weight_decay:
             nabla_w[l] += net.weight_decay * w[l]
     return ws.grad
