@@ -211,8 +211,9 @@ def power_iteration(
     """The dominant eigenvalue of a symmetric matrix given only as v ↦ A v.
 
     Start from a random unit vector v₀ (``np.random.default_rng(seed)``) and
-    repeat v ← A v / ‖A v‖. The component along the eigenvector of largest
-    |λ| grows fastest, so v turns towards it, at a rate set by |λ₂/λ₁|. The
+    repeat v ← A v / ‖A v‖. The component along the eigenvector whose
+    eigenvalue is largest in magnitude grows fastest, so v turns towards it,
+    at a rate set by the ratio of the two largest magnitudes. The
     estimate is the Rayleigh quotient vᵀ A v.
 
     For a Hessian at (or near) a minimum every eigenvalue is ≥ 0 and the
@@ -316,7 +317,7 @@ def diagonal_hessian(net: Network, X) -> tuple[list, list]:
     Second derivatives are backpropagated like first derivatives (LeCun et
     al. 1998, section "Computing the diagonal Hessian"), keeping only the
     terms that are products of first derivatives (Gauss–Newton) and, at each
-    layer, only the diagonal of ∂²C/∂z²:
+    layer, only the diagonal of ∂²C/∂z²::
 
         D^L_j      = ∂²C_x/∂(z^L_j)²   (σ′(z^L_j)² for the quadratic cost,
                                          a_j(1 − a_j) for cross-entropy and

@@ -76,8 +76,8 @@ class _Transform:
 class Centre(_Transform):
     """Subtract the training mean of every input variable: x ↦ x − μ.
 
-    Attributes (after :meth:`fit`)
-    ------------------------------
+    Attributes
+    ----------
     mean_ : ndarray, shape (n,)
     n_features_ : int
     """
@@ -112,9 +112,12 @@ class Standardise(_Transform):
     min_std : float
         Threshold below which a variable counts as constant; ≥ 0.
 
-    Attributes (after :meth:`fit`)
-    ------------------------------
-    mean_, scale_ : ndarray, shape (n,)
+    Attributes
+    ----------
+    mean_ : ndarray, shape (n,)
+        Set by ``fit``.
+    scale_ : ndarray, shape (n,)
+        Set by ``fit``.
     n_features_ : int
     """
 
@@ -166,8 +169,8 @@ class PCAWhiten(_Transform):
     zca : bool
         Rotate back (ZCA). Cannot be combined with ``n_components``.
 
-    Attributes (after :meth:`fit`)
-    ------------------------------
+    Attributes
+    ----------
     mean_ : ndarray, shape (n,)
     eigenvalues_ : ndarray, shape (n,), descending
     components_ : ndarray, shape (n, n); row i is the i-th principal direction
