@@ -405,7 +405,8 @@ def memory(dtype) -> dict:
     }
 
 
-def profile_step(cfg: Config, dtype, steps: int = 8, repeat: int = 3, clock=time.process_time) -> dict:
+def profile_step(cfg: Config, dtype, examples: int = 4096, repeat: int = 3,
+                 clock=time.process_time) -> dict:
     """Where one training step of ``bp.train`` spends its time.
 
     The functions the step calls are wrapped with timers: the matrix products
@@ -415,11 +416,11 @@ def profile_step(cfg: Config, dtype, steps: int = 8, repeat: int = 3, clock=time
     difference between the step's time and the sum of those parts.
     """
     X, y = make_data(cfg, dtype)
-    n = min(X.shape[0], steps * cfg.batch)
+    n = min(X.shape[0], max(examples, 8 * cfg.batch))
     X, y = X[:n], y[:n]
     net = bp_network(cfg.sizes, dtype)
     parts = {"matrix products": 0.0, "σ (forward)": 0.0, "σ′ (backward)": 0.0,
-             "δ^L (BP1)": 0.0, "update": 0.0, "gather batch": 0.0}
+             "output error (BP1)": 0.0, "update": 0.0, "gather batch": 0.0}
     originals = {
         "matmul": opcount.matmul, "_activate": fast._activate, "_derivative": fast._derivative,
         "_update": fast._update, "_gather": fast._gather,
@@ -442,7 +443,7 @@ def profile_step(cfg: Config, dtype, steps: int = 8, repeat: int = 3, clock=time
         fast._derivative = wrap(originals["_derivative"], "σ′ (backward)")
         fast._update = wrap(originals["_update"], "update")
         fast._gather = wrap(originals["_gather"], "gather batch")
-        net.cost.output_error = wrap(output_error, "δ^L (BP1)")
+        net.cost.output_error = wrap(output_error, "output error (BP1)")
         bp.train(net, X, y, epochs=1, batch_size=cfg.batch, monitor=False)  # warm-up
         for r in range(repeat):
             for k in parts:
@@ -461,7 +462,7 @@ def profile_step(cfg: Config, dtype, steps: int = 8, repeat: int = 3, clock=time
         del net.cost.output_error
     total, got = best
     batches = -(-n // cfg.batch)
-    got["other (checks, bias, BP3 sums, ⊙, Python)"] = max(0.0, total - sum(got.values()))
+    got["other (bias, BP3 sums, ⊙, checks, Python)"] = max(0.0, total - sum(got.values()))
     return {
         "config": cfg.name, "dtype": np.dtype(dtype).name, "step_seconds": total / batches,
         "shares": {k: v / total for k, v in got.items()},
