@@ -1,4 +1,4 @@
-"""The sparse autoencoder of Ng's CS294A notes (UFLDL), on top of :class:`bp.Network`.
+"""The sparse autoencoder of Ng's CS294A notes (UFLDL), on top of :class:`bp.network.Network`.
 
 An autoencoder is a network trained to reproduce its input: sizes
 [n, s, n], target y = x. With s < n, or with a *sparsity* penalty that keeps
@@ -28,7 +28,7 @@ which needs ρ̂, so the whole batch must be forward-propagated *before* any
 weight decay).
 
 This module gives the cost and its gradient as a function of one flat
-parameter vector θ (laid out like :meth:`bp.Network.get_params`), which is
+parameter vector θ (laid out like :meth:`bp.network.Network.get_params`), which is
 what general-purpose optimisers such as SciPy's L-BFGS expect; ``bp`` itself
 stays NumPy-only. :func:`numerical_gradient` and :func:`relative_difference`
 reproduce the UFLDL gradient check.

@@ -141,7 +141,7 @@ def hessian_vector_product(net: Network, X, y, v, *, eps: float | None = None) -
     X : array_like, shape (m, n_0)
     y : array_like, shape (m, n_L), or (m,) integer class labels
     v : array_like, shape (net.n_parameters,)
-        A direction in parameter space, laid out like :meth:`Network.get_params`.
+        A direction in parameter space, laid out like :meth:`bp.network.Network.get_params`.
     eps : float, optional
         See :func:`hvp_from_gradient`.
 
