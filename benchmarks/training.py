@@ -692,7 +692,7 @@ def plot(result: dict, path: Path) -> bool:
     cs = result["configs"]
     labels = [f"{c['config']}\n{c['dtype']}" for c in cs]
     x = np.arange(len(cs))
-    fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(12, 4.2), facecolor="white")
+    fig, (ax1, ax2) = plt.subplots(2, 1, figsize=(9, 7.5), facecolor="white")
     peers = [k for k in ("sklearn", "torch") if any(k in c["ratio"] for c in cs)]
     wbar = 0.8 / max(1, len(peers))
     for i, k in enumerate(peers):
@@ -700,20 +700,21 @@ def plot(result: dict, path: Path) -> bool:
         ax1.bar(x + (i - (len(peers) - 1) / 2) * wbar, vals, wbar, label=f"bp / {k}",
                 color=COLORS[k])
     ax1.axhline(1.0, color="black", lw=1)
-    ax1.set_xticks(x, labels, fontsize=8)
-    ax1.set_ylabel("bp's time per epoch / peer's (below 1: bp faster)")
-    ax1.set_title("bp against the libraries, same job")
-    ax1.legend(loc="lower left", framealpha=0.9)
+    ax1.set_ylim(0, 1.1 * max(1.0, *(v for c in cs for v in c["ratio"].values())))
+    ax1.set_xticks(x, labels, fontsize=9)
+    ax1.set_ylabel("bp's time / peer's time")
+    ax1.set_title("Time per epoch, same job (below 1: bp faster)")
+    ax1.legend(loc="upper left", framealpha=0.9)
     contenders = ["bp"] + peers
     wbar = 0.8 / len(contenders)
     for i, k in enumerate(contenders):
         vals = [100 * c["share_of_peak"].get(k, np.nan) for c in cs]
         ax2.bar(x + (i - (len(contenders) - 1) / 2) * wbar, vals, wbar, label=k, color=COLORS[k])
     ax2.axhline(60, color="black", lw=1, ls="--")
-    ax2.set_xticks(x, labels, fontsize=8)
+    ax2.set_xticks(x, labels, fontsize=9)
     ax2.set_ylabel("achieved share of the matmul peak (%)")
     ax2.set_title(f"GFLOP/s over NumPy @ on {result['peak_size']}² matrices")
-    ax2.legend(loc="lower left", framealpha=0.9)
+    ax2.legend(loc="upper left", framealpha=0.9)
     fig.suptitle(f"{result['machine']['cpu']}, {result['machine']['threads']} thread(s), "
                  f"{'processor' if clock == 'process' else 'wall-clock'} time, {result['date']}",
                  fontsize=9)
