@@ -148,3 +148,24 @@ def check_labels(y, m: int, n_classes: int, argument: str = "y") -> np.ndarray:
             f"{arr.min()} to {arr.max()}"
         )
     return arr
+
+
+def lookup(name, registry: dict, base: type, kind: str, argument: str):
+    """Return ``registry[name]()``, or ``name`` itself if it is already a ``base``.
+
+    Raises TypeError if ``name`` is neither a string nor a ``base``, and
+    ValueError naming ``argument`` and the known names if it is unknown.
+    """
+    if isinstance(name, base):
+        return name
+    if not isinstance(name, str):
+        raise TypeError(
+            f"{argument} must be {kind} name (one of {sorted(registry)}), "
+            f"got {type(name).__name__}"
+        )
+    try:
+        return registry[name]()
+    except KeyError:
+        raise ValueError(
+            f"{argument}: unknown {kind.split()[-1]} {name!r}; expected one of {sorted(registry)}"
+        ) from None

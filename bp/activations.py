@@ -22,6 +22,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from ._validation import lookup
+
 __all__ = [
     "Activation",
     "Sigmoid",
@@ -194,16 +196,4 @@ def get_activation(name: str | Activation, argument: str = "activation") -> Acti
     TypeError
         If ``name`` is neither a string nor an :class:`Activation`.
     """
-    if isinstance(name, Activation):
-        return name
-    if not isinstance(name, str):
-        raise TypeError(
-            f"{argument} must be an activation name (one of {sorted(ACTIVATIONS)}), "
-            f"got {type(name).__name__}"
-        )
-    try:
-        return ACTIVATIONS[name]()
-    except KeyError:
-        raise ValueError(
-            f"{argument}: unknown activation {name!r}; expected one of {sorted(ACTIVATIONS)}"
-        ) from None
+    return lookup(name, ACTIVATIONS, Activation, "an activation", argument)

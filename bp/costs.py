@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ._validation import lookup
 from .activations import Activation
 
 __all__ = [
@@ -142,16 +143,4 @@ def get_cost(name: str | Cost, argument: str = "cost") -> Cost:
     TypeError
         If ``name`` is neither a string nor a :class:`Cost`.
     """
-    if isinstance(name, Cost):
-        return name
-    if not isinstance(name, str):
-        raise TypeError(
-            f"{argument} must be a cost name (one of {sorted(COSTS)}), "
-            f"got {type(name).__name__}"
-        )
-    try:
-        return COSTS[name]()
-    except KeyError:
-        raise ValueError(
-            f"{argument}: unknown cost {name!r}; expected one of {sorted(COSTS)}"
-        ) from None
+    return lookup(name, COSTS, Cost, "a cost", argument)
