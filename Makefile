@@ -3,7 +3,7 @@
 #   make book                    build the book into _build/html
 #   make book BUILD_DIR=/tmp/b   build into /tmp/b/_build/html (parallel builds)
 #   make test                    pytest: package tests, a from-scratch build, browser test
-#   make bench                   run the benchmarks
+#   make bench [ARGS=--quick]    run the benchmarks
 #   make serve [PORT=8000]       preview _build/html at http://127.0.0.1:8000/
 #   make clean                   remove build outputs (keeps .venv)
 #
@@ -45,18 +45,19 @@ venv: $(STAMP)
 # pinned stack) would leave stale outputs. Hash them; when the hash differs from
 # the one stored at the last build, drop the execution cache and the doctrees so
 # every chapter is read and executed again.
-# (bp/ in full, helper modules beside the chapters, and the pinned versions; not the Sphinx
-# extension in book/_ext, which changes no cell's output.)
+# (bp/ in full, helper modules beside the chapters, the committed benchmark results that
+# the appendix and Part II read, and the pinned versions; not the Sphinx extension in
+# book/_ext, which changes no cell's output.)
 SRC_HASH = $$( { find bp book -type f ! -path 'book/_vendor/*' ! -path 'book/_ext/*' ! -path '*/__pycache__/*' \
                    \( -path 'bp/*' -o -name '*.py' \) ! -name '*.pyc' -print0 \
-                 | LC_ALL=C sort -z | xargs -0 sha256sum; sha256sum constraints.txt; } \
+                 | LC_ALL=C sort -z | xargs -0 sha256sum; sha256sum constraints.txt benchmarks/results/*.json; } \
                | sha256sum | cut -d' ' -f1 )
 
 book: $(STAMP)
 	@mkdir -p "$(OUT)"; \
 	new=$(SRC_HASH); old=$$(cat "$(OUT)/.bp-hash" 2>/dev/null || true); \
 	if [ "$$new" != "$$old" ]; then \
-	  if [ -n "$$old" ]; then echo "bp/ changed since the last build: clearing the execution cache"; fi; \
+	  if [ -n "$$old" ]; then echo "bp/, results or pins changed since the last build: clearing the execution cache"; fi; \
 	  rm -rf "$(OUT)/.jupyter_cache" "$(OUT)/.doctrees" "$(OUT)/jupyter_execute"; \
 	fi; \
 	echo "$$new" > "$(OUT)/.bp-hash"; \
@@ -68,7 +69,7 @@ test: $(STAMP)
 
 bench: $(STAMP)
 	@test -f benchmarks/run.py || { echo "benchmarks/run.py does not exist yet"; exit 1; }
-	$(VPY) benchmarks/run.py
+	$(VPY) benchmarks/run.py $(ARGS)
 
 serve:
 	@test -f "$(HTML)/index.html" || { echo "No $(HTML)/index.html: run 'make book' first"; exit 1; }

@@ -39,16 +39,37 @@ __all__ = [
 ]
 
 
-def sigmoid(z: np.ndarray) -> np.ndarray:
+def sigmoid(
+    z: np.ndarray, out: np.ndarray | None = None, work: np.ndarray | None = None
+) -> np.ndarray:
     """The logistic function σ(z) = 1 / (1 + e^(−z)), computed stably.
 
-    ``e^(−|z|)`` never overflows, and both branches are exact to rounding,
-    also where σ(z) is tiny.
+    It is evaluated as σ(z) = e^(min(z, 0)) / (1 + e^(−|z|)): both exponents
+    are ≤ 0, so nothing overflows for any z, and both cases (z ≥ 0 and
+    z < 0) are exact to rounding, also where σ(z) is tiny. It avoids
+    ``np.where``, whose data-dependent choice per number is slower than the
+    second exponential (see the appendix *How fast is bp?*).
+
+    Parameters
+    ----------
+    z : array_like
+    out, work : ndarray, optional
+        Arrays of z's shape and dtype to compute in (the result lands in
+        ``out``); by default new arrays are allocated.
     """
     z = np.asarray(z)
-    e = np.exp(-np.abs(z))
-    r = 1.0 / (1.0 + e)
-    return np.where(z >= 0, r, e * r)
+    if not np.issubdtype(z.dtype, np.floating):
+        z = z.astype(np.float64)
+    if z.ndim == 0:
+        return sigmoid(z.reshape(1))[0]
+    out = np.minimum(z, 0, out=out)
+    np.exp(out, out=out)  # e^z where z < 0, 1 elsewhere
+    work = np.abs(z, out=work)
+    np.negative(work, out=work)
+    np.exp(work, out=work)
+    work += 1  # 1 + e^(−|z|)
+    out /= work
+    return out
 
 
 def sigmoid_prime(z: np.ndarray) -> np.ndarray:

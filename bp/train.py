@@ -40,7 +40,7 @@ import numpy as np
 
 from . import opcount
 from ._validation import check_inputs, check_positive
-from .activations import Sigmoid, Tanh
+from .activations import Sigmoid, Tanh, sigmoid
 from .network import Gradient, Network
 
 __all__ = ["History", "train", "evaluate", "step_decay", "inverse_time_decay"]
@@ -126,30 +126,10 @@ class _Workspace:
         return self.scratch[: like.size].reshape(like.shape)
 
 
-def _sigmoid_into(
-    z: np.ndarray, out: np.ndarray, tmp: np.ndarray
-) -> np.ndarray:
-    """σ(z) = e^{min(z, 0)} / (1 + e^{−|z|}), written into ``out``.
-
-    The same function as :func:`bp.activations.sigmoid` (equal up to one
-    rounding, no overflow for any z) without temporary arrays and without
-    ``np.where``, whose data-dependent choice between two branches costs
-    more than the two exponentials here.
-    """
-    np.minimum(z, 0, out=out)
-    np.exp(out, out=out)  # e^z where z < 0, 1 elsewhere
-    np.abs(z, out=tmp)
-    np.negative(tmp, out=tmp)
-    np.exp(tmp, out=tmp)
-    tmp += 1  # 1 + e^{−|z|}
-    out /= tmp
-    return out
-
-
 def _activate(sigma, z: np.ndarray, ws: _Workspace, l: int) -> np.ndarray:
     """A^l = σ(Z^l): into ``ws.a[l]`` for the sigmoid and tanh, else ``sigma(z)``."""
     if type(sigma) is Sigmoid:
-        return _sigmoid_into(z, ws.a[l][: z.shape[0]], ws.temporary(z))
+        return sigmoid(z, out=ws.a[l][: z.shape[0]], work=ws.temporary(z))
     if type(sigma) is Tanh:
         return np.tanh(z, out=ws.a[l][: z.shape[0]])
     return sigma(z)
