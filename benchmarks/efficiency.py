@@ -202,6 +202,13 @@ def plots(result: dict, outdir: Path) -> list[str]:
         log("matplotlib not installed: no plots")
         return []
     made = []
+
+    def save(fig, name: str) -> None:
+        fig.tight_layout()
+        fig.savefig(outdir / name, dpi=110, facecolor="white")
+        plt.close(fig)
+        made.append(name)
+
     tm = result["timing"]
     fig, ax = plt.subplots(figsize=(7, 4.5), facecolor="white")
     Wl = np.logspace(1.3, 6, 60)
@@ -219,10 +226,7 @@ def plots(result: dict, outdir: Path) -> list[str]:
     ax.set_title(f"1–h–1 network, m = {tm['m']}: measured (points), extrapolated (dashed)")
     ax.grid(alpha=0.3, which="both")
     ax.legend(fontsize=8)
-    fig.tight_layout()
-    fig.savefig(outdir / "efficiency_time.png", dpi=110, facecolor="white")
-    plt.close(fig)
-    made.append("efficiency_time.png")
+    save(fig, "efficiency_time.png")
 
     mem = result["memory"]
     fig, (a1, a2) = plt.subplots(1, 2, figsize=(10, 4), facecolor="white")
@@ -246,10 +250,7 @@ def plots(result: dict, outdir: Path) -> list[str]:
     a2.set_ylabel("peak memory (MiB)")
     a2.set_title(f"checkpointing, L = {mem['checkpoint_tradeoff']['L']}")
     a2.grid(alpha=0.3)
-    fig.tight_layout()
-    fig.savefig(outdir / "efficiency_memory.png", dpi=110, facecolor="white")
-    plt.close(fig)
-    made.append("efficiency_memory.png")
+    save(fig, "efficiency_memory.png")
 
     jac = result["jacobian"]
     fig, axes = plt.subplots(1, 2, figsize=(10, 4), facecolor="white", sharey=True)
@@ -262,10 +263,7 @@ def plots(result: dict, outdir: Path) -> list[str]:
         ax.grid(alpha=0.3, which="both")
     axes[0].set_ylabel("processor time of the Jacobian (s)")
     axes[0].legend()
-    fig.tight_layout()
-    fig.savefig(outdir / "efficiency_jacobian.png", dpi=110, facecolor="white")
-    plt.close(fig)
-    made.append("efficiency_jacobian.png")
+    save(fig, "efficiency_jacobian.png")
     return made
 
 
