@@ -234,7 +234,7 @@ def _shortest_chapter_notebook(html: Path) -> Path:
         if not path.is_file():
             continue
         code = [c.source for c in nbformat.read(path, as_version=4).cells if c.cell_type == "code"]
-        uses_glue = any("myst_nb" in src for src in code[1:])
+        uses_glue = any("myst_nb" in src or "_book" in src for src in code[1:])
         candidates.append((not uses_glue, sum(map(len, code)), path))
     assert candidates, "no chapter notebook in _sources/"
     return min(candidates)[2]

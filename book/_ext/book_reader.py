@@ -59,6 +59,26 @@ except ImportError:
     sys.modules["myst_nb"].glue = _glue
 '''
 
+# The chapters' shared helpers (book/_book.py) travel inside the setup cell, so that a
+# notebook opened anywhere (not only in book/) finds them.
+BOOK_HELPERS = Path(__file__).resolve().parents[1] / "_book.py"
+HELPERS_CELL = """
+try:
+    import _book  # noqa: F401  (beside the chapter, in a checkout of the book)
+except ImportError:
+    import types
+
+    _book = types.ModuleType("_book")
+    exec({source!r}, _book.__dict__)
+    sys.modules["_book"] = _book
+"""
+
+
+def setup_cell(pip_spec: str) -> str:
+    """The notebook's setup cell: install bp on Colab, stand in for myst_nb, add _book."""
+    helpers = HELPERS_CELL.format(source=BOOK_HELPERS.read_text(encoding="utf-8"))
+    return (SETUP_CELL.format(pip_spec=pip_spec) + helpers).rstrip("\n")
+
 
 def _imported_distributions(nb: nbformat.NotebookNode) -> list[str]:
     """Third-party distributions the notebook's code cells import, by pip name (besides bp)."""
@@ -79,7 +99,7 @@ def _imported_distributions(nb: nbformat.NotebookNode) -> list[str]:
                 names.update(alias.name.split(".")[0] for alias in node.names)
             elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
                 names.add(node.module.split(".")[0])
-    third_party = names - set(sys.stdlib_module_names) - {"bp", "myst_nb", "IPython"}
+    third_party = names - set(sys.stdlib_module_names) - {"bp", "myst_nb", "IPython", "_book"}
     return sorted(_DISTRIBUTIONS.get(name, name) for name in third_party)
 
 
@@ -104,7 +124,7 @@ def standalone_notebook(
     )
     nb.cells[:0] = [
         nbformat.v4.new_markdown_cell(header),
-        nbformat.v4.new_code_cell(SETUP_CELL.format(pip_spec=pip_spec).rstrip("\n")),
+        nbformat.v4.new_code_cell(setup_cell(pip_spec)),
     ]
     nbformat.validate(nb)
     return nb

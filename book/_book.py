@@ -1,0 +1,103 @@
+"""What every chapter's first cell needs: the figure style, glue, and words the data choose.
+
+Each chapter of the book starts with a hidden cell such as::
+
+    import numpy as np
+    from _book import claim, glue, verdict
+
+The book promises that it says only what it shows. Two helpers keep a sentence from
+contradicting the computation beside it:
+
+* :func:`verdict` glues the words that the data choose, for a sentence whose wording depends
+  on a result: ``verdict("slope_word", slope < 1.2, "grows linearly", "grows faster than
+  linearly")`` and, in the prose, ``{glue:text}`slope_word```.
+* :func:`claim` guards a sentence whose wording is fixed in the prose: ``claim(err < 1e-9,
+  "the two gradients agree to nine digits")`` raises :class:`ClaimError` while the book is
+  built, so the build fails instead of printing a false sentence.
+
+Importing this module also sets the figure style (white backgrounds, so figures read on the
+light and the dark theme alike).
+
+This file lives beside the chapters (each chapter's kernel runs in ``book/``). The notebooks
+offered for download carry a copy of it in their setup cell (``book/_ext/book_reader.py``).
+"""
+
+from __future__ import annotations
+
+import contextlib
+from typing import Any
+
+import matplotlib.pyplot as plt
+
+try:  # the book's build has myst-nb; a plain Jupyter may not
+    from myst_nb import glue
+except ImportError:  # pragma: no cover - outside the build, show the value instead
+    from IPython.display import display as _display
+
+    def glue(name: str, variable: Any, display: bool = True) -> None:  # noqa: D103
+        if display:
+            _display(variable)
+
+
+__all__ = ["ClaimError", "claim", "glue", "one_blas_thread", "verdict", "word"]
+
+plt.rcParams.update(
+    {
+        "figure.facecolor": "white",
+        "savefig.facecolor": "white",
+        "axes.facecolor": "white",
+        "figure.dpi": 100,
+    }
+)
+
+
+class ClaimError(AssertionError):
+    """A sentence of the book is contradicted by the computation that should support it."""
+
+
+def claim(condition: Any, statement: str) -> None:
+    """Stop the build unless ``condition`` holds: the prose states ``statement``.
+
+    Parameters
+    ----------
+    condition : bool
+        The result that makes the sentence true (a NumPy bool is fine).
+    statement : str
+        What the prose says, in the reader's words; shown in the error.
+
+    Raises
+    ------
+    ClaimError
+        If ``condition`` is false.
+    """
+    if not bool(condition):
+        raise ClaimError(f"the text says {statement!r}, but the computation disagrees")
+
+
+def word(condition: Any, if_true: str, if_false: str) -> str:
+    """The words for the prose that the outcome ``condition`` chooses."""
+    return if_true if bool(condition) else if_false
+
+
+def verdict(name: str, condition: Any, if_true: str, if_false: str) -> str:
+    """Glue under ``name`` the words the data choose, and return them.
+
+    Use it for every sentence whose wording depends on a computed or measured result:
+    ``{glue:text}`name``` in the prose then reads ``if_true`` when ``condition`` holds and
+    ``if_false`` otherwise, so the sentence cannot contradict the result.
+    """
+    text = word(condition, if_true, if_false)
+    glue(name, text, display=False)
+    return text
+
+
+def one_blas_thread() -> contextlib.AbstractContextManager[Any]:
+    """Limit BLAS to one thread for the rest of the chapter (small matrices, steady timings).
+
+    Returns the limiter (a context manager); without threadpoolctl it does nothing.
+    """
+    try:
+        from threadpoolctl import threadpool_limits
+    except ImportError:  # pragma: no cover - threadpoolctl is optional
+        return contextlib.nullcontext()
+    return threadpool_limits(1)
