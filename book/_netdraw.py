@@ -1,0 +1,152 @@
+"""Drawing a small layered network, for the figures of the forward and the backward pass.
+
+One drawing style for every network diagram in the book: layers from left (input, layer 0)
+to right (output, layer L), neuron j of layer l at a fixed place, the weight w^l_{jk} as the
+edge from neuron k of layer l-1 to neuron j of layer l. Indices are 1-based as in the text.
+
+    fig, ax = plt.subplots(figsize=(7, 3.2))
+    draw_network(ax, [2, 2, 1],
+                 node_text={(1, 1): "$a^1_1$"},
+                 edge_text={(2, 1, 1): "$w^2_{11}$"},
+                 direction="backward")
+
+Colours come from a small palette that reads on a white figure background (the book's
+figures are white in the light and the dark theme alike).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+import matplotlib.pyplot as plt
+from matplotlib.axes import Axes
+from matplotlib.patches import Circle, FancyArrowPatch
+
+FORWARD = "#1f4e9a"  # blue: values flowing forward
+BACKWARD = "#b2381f"  # red: errors flowing backward
+NEUTRAL = "#555555"
+
+Node = tuple[int, int]  # (layer l, neuron j), j from 1
+Edge = tuple[int, int, int]  # (layer l, j, k): w^l_{jk}, from (l-1, k) to (l, j)
+
+
+def positions(sizes: Sequence[int], dx: float = 3.0, dy: float = 1.6) -> dict[Node, tuple[float, float]]:
+    """Centre of every neuron: layer l at x = l·dx, each layer centred vertically."""
+    pos = {}
+    for l, n in enumerate(sizes):
+        for j in range(1, n + 1):
+            pos[(l, j)] = (l * dx, ((n + 1) / 2 - j) * dy)
+    return pos
+
+
+def draw_network(
+    ax: Axes,
+    sizes: Sequence[int],
+    *,
+    node_text: Mapping[Node, str] | None = None,
+    below_text: Mapping[Node, str] | None = None,
+    edge_text: Mapping[Edge, str] | None = None,
+    direction: str = "forward",
+    layer_titles: Sequence[str] | None = None,
+    radius: float = 0.42,
+    edge_label_at: float = 0.62,
+    fontsize: float = 11,
+    dx: float = 3.0,
+    dy: float = 1.6,
+) -> dict[Node, tuple[float, float]]:
+    """Draw the network of layer sizes ``sizes`` on ``ax`` and return the neuron centres.
+
+    Parameters
+    ----------
+    ax : matplotlib Axes
+        Where to draw; its axis is switched off and its aspect set equal.
+    sizes : sequence of int
+        Neurons per layer, input first (layer 0).
+    node_text : mapping (l, j) -> str, optional
+        Text inside neuron j of layer l (math welcome, e.g. ``"$a^1_1$"``).
+    below_text : mapping (l, j) -> str, optional
+        Text under the neuron (for example its δ), in the colour of ``direction``.
+    edge_text : mapping (l, j, k) -> str, optional
+        Text on the edge of w^l_{jk}, placed ``edge_label_at`` of the way from the
+        neuron the arrows leave towards the one they enter.
+    direction : {"forward", "backward", "none"}
+        Arrow heads towards the output (values), towards the input (errors) or none.
+    layer_titles : sequence of str, optional
+        One title per layer, written above it.
+
+    Raises
+    ------
+    ValueError
+        If ``direction`` is not one of the three, or a label names a neuron or an edge
+        the network does not have.
+    """
+    if direction not in ("forward", "backward", "none"):
+        raise ValueError(f"direction must be 'forward', 'backward' or 'none', not {direction!r}")
+    pos = positions(sizes, dx, dy)
+    node_text = dict(node_text or {})
+    below_text = dict(below_text or {})
+    edge_text = dict(edge_text or {})
+    for key in [*node_text, *below_text]:
+        if key not in pos:
+            raise ValueError(f"no neuron {key} (layer, j) in a network of sizes {list(sizes)}")
+    for l, j, k in edge_text:
+        if not (1 <= l < len(sizes) and (l, j) in pos and (l - 1, k) in pos):
+            raise ValueError(f"no weight w^{l}_{{{j}{k}}} in a network of sizes {list(sizes)}")
+    color = {"forward": FORWARD, "backward": BACKWARD, "none": NEUTRAL}[direction]
+
+    for l in range(1, len(sizes)):
+        for j in range(1, sizes[l] + 1):
+            for k in range(1, sizes[l - 1] + 1):
+                head, tail = pos[(l, j)], pos[(l - 1, k)]
+                start, end = (tail, head) if direction != "backward" else (head, tail)
+                ax.add_patch(
+                    FancyArrowPatch(
+                        start, end,
+                        arrowstyle="-|>" if direction != "none" else "-",
+                        mutation_scale=14, color=color, lw=1.3,
+                        shrinkA=radius * 72 / 2.2, shrinkB=radius * 72 / 2.2,
+                        zorder=1,
+                    )
+                )
+                text = edge_text.get((l, j, k))
+                if text:
+                    t = edge_label_at
+                    x = start[0] + t * (end[0] - start[0])
+                    y = start[1] + t * (end[1] - start[1])
+                    ax.text(x, y, text, ha="center", va="center", fontsize=fontsize - 1,
+                            color="black", zorder=3,
+                            bbox=dict(boxstyle="round,pad=0.15", fc="white", ec="none"))
+    for (l, j), (x, y) in pos.items():
+        ax.add_patch(Circle((x, y), radius, fc="white", ec="black", lw=1.4, zorder=2))
+        if (l, j) in node_text:
+            ax.text(x, y, node_text[(l, j)], ha="center", va="center", fontsize=fontsize,
+                    zorder=4)
+        if (l, j) in below_text:
+            ax.text(x, y - radius - 0.12, below_text[(l, j)], ha="center", va="top",
+                    fontsize=fontsize - 1, color=color, zorder=4)
+    if layer_titles is not None:
+        top = max(y for _, y in pos.values()) + radius + 0.35
+        for l, title in enumerate(layer_titles):
+            ax.text(l * dx, top, title, ha="center", va="bottom", fontsize=fontsize)
+    ax.set_aspect("equal")
+    ax.axis("off")
+    ax.autoscale_view()
+    xs = [x for x, _ in pos.values()]
+    ys = [y for _, y in pos.values()]
+    ax.set_xlim(min(xs) - 1.2, max(xs) + 1.2)
+    ax.set_ylim(min(ys) - radius - 1.0, max(ys) + radius + (0.9 if layer_titles else 0.4))
+    return pos
+
+
+if __name__ == "__main__":  # a quick look: python book/_netdraw.py out.png
+    import sys
+
+    fig, axes = plt.subplots(1, 2, figsize=(11, 3.6))
+    draw_network(axes[0], [2, 2, 1], node_text={(0, 1): "$x_1$", (0, 2): "$x_2$"},
+                 edge_text={(1, 1, 1): "$w^1_{11}$", (2, 1, 2): "$w^2_{12}$"},
+                 layer_titles=["$l=0$", "$l=1$", "$l=2$"])
+    draw_network(axes[1], [2, 2, 1], direction="backward",
+                 below_text={(2, 1): r"$\delta^2_1$", (1, 1): r"$\delta^1_1$"},
+                 edge_text={(2, 1, 1): r"$a^1_1\delta^2_1$"})
+    fig.savefig(sys.argv[1] if len(sys.argv) > 1 else "netdraw.png", dpi=150,
+                bbox_inches="tight")
