@@ -37,7 +37,9 @@ ALLOWED: dict[str, dict[str, str]] = {
     "autodiff": {},
     "practice": {},
     "autoencoder": {},
-    "history": {},
+    "history": {
+        "0.9": "the momentum the text chooses for the exclusive-or runs",
+    },
     "appendix_notation": {},
     "appendix_speed": {},
     "api": {},
