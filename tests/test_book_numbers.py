@@ -28,8 +28,12 @@ BOOK = ROOT / "book"
 # chapter (file stem) -> {number as written: why it may be typed}
 ALLOWED: dict[str, dict[str, str]] = {
     "index": {},
-    "fitting": {},
-    "forward": {},
+    "fitting": {
+        "0.05": "the noise standard deviation the text chooses for its samples",
+    },
+    "forward": {
+        "1.7159": "LeCun et al.'s published constant of the scaled tanh (1998)",
+    },
     "costs": {},
     "equations": {},
     "algorithm": {},

@@ -183,7 +183,10 @@ def test_quadratic_cost_and_its_gradient(rng):
 
 
 def test_cross_entropy_textbook_and_stable_forms_agree(rng):
-    """(eq-cost-xent) = (eq-cost-xent-stable): −Σ[y ln a + (1−y) ln(1−a)] = Σ[softplus z − yz]."""
+    """(eq-cost-xent) = (eq-cost-xent-stable), with sp = softplus:
+
+    −[y ln a + (1 − y) ln(1 − a)] = y sp(−z) + (1 − y) sp(z).
+    """
     z = rng.normal(0, 4, (6, 3))
     y = rng.random((6, 3))
     a = sigmoid(z)
@@ -199,7 +202,7 @@ def test_cross_entropy_textbook_and_stable_forms_agree(rng):
 
 
 def test_cross_entropy_stays_exact_where_the_textbook_formula_breaks():
-    """The stability table of the chapter: z = ±40 and ±800, targets 0 and 1."""
+    """The chapter's stability table: z = ±40, ±800, targets 0 and 1, to a relative error."""
 
     def softplus(v: float) -> float:  # ln(1 + e^v), written independently
         return max(v, 0.0) + math.log1p(math.exp(-abs(v)))
@@ -210,7 +213,12 @@ def test_cross_entropy_stays_exact_where_the_textbook_formula_breaks():
             zz, yy = np.array([[z]]), np.array([[t]])
             got = float(cost.value(zz, sigmoid(zz), yy)[0])
             assert math.isfinite(got)
-            assert got == pytest.approx(softplus(z) - t * z, rel=1e-14, abs=1e-15)
+            expected = t * softplus(-z) + (1 - t) * softplus(z)
+            assert got == pytest.approx(expected, rel=1e-14, abs=0)
+    # The confident, correct neuron of the table: ln(1 + e^-40), not 0.
+    z40 = np.array([[40.0]])
+    one = float(cost.value(z40, sigmoid(z40), np.ones((1, 1)))[0])
+    assert one == pytest.approx(math.log1p(math.exp(-40.0)), rel=1e-15, abs=0)
     # The textbook formula at z = 40: σ rounds to 1, so inf for y = 0 and nan for y = 1.
     with np.errstate(all="ignore"):
         a = 1 / (1 + np.exp(-40.0))
@@ -382,14 +390,30 @@ def test_gradient_step_lowers_the_cost_as_predicted_to_first_order(rng):
     assert gaps[1] < 0.2 * gaps[0] and gaps[1] < 1e-2
 
 
-def test_a_small_network_fits_the_curve_to_near_the_noise_floor():
-    """The chapter's experiment: a 1-10-1 network, 2000 epochs of SGD, reaches ≈ ½·0.05²."""
+def test_a_small_network_fits_the_curve():
+    """The chapter's experiment: a 1-10-1 network, 2000 epochs of SGD, gets within 2× of ½·0.05²."""
     X, Y = bp.data.curve(n=50, seed=0, noise=0.05)
     net = bp.Network([1, 10, 1], seed=0)
     history = bp.train(net, X, Y, epochs=2000, batch_size=10, learning_rate=3.0, seed=0)
     noise_floor = 0.5 * 0.05**2
     assert history.train_cost[-1] < 2 * noise_floor
     assert history.train_cost[-1] < 0.1 * history.train_cost[0]
+
+
+@pytest.mark.parametrize(
+    "sizes, forward, backward",
+    [([1, 10, 1], 20, 30), ([64, 30, 10], 2220, 2520), ([5, 5, 5, 5], 75, 125)],
+)
+def test_backward_pass_costs_at_most_twice_the_forward_pass(sizes, forward, backward):
+    """Fitting: in multiply–adds the backward pass costs at most twice the forward pass.
+
+    Forward: W = Σ_l n_l n_{l−1}. Backward: BP4 in every layer and BP2 in every layer but
+    the first, 2W − n_1 n_0. Written out: [1, 10, 1] gives 10 + 10 = 20 and 40 − 10 = 30
+    (1.5×); [64, 30, 10] gives 1920 + 300 = 2220 and 4440 − 1920 = 2520 (about 1.14×).
+    """
+    assert bp.opcount.forward_macs(sizes) == forward
+    assert bp.opcount.backward_macs(sizes) == backward
+    assert backward <= 2 * forward
 
 
 def test_preface_operation_counts():
