@@ -20,8 +20,11 @@ parents. A node used twice receives the **sum** of both contributions.
 
 Gradients are **not** accumulated across calls: each :meth:`Node.backward`
 first clears the gradients of the graph it sweeps, so calling it twice
-gives the same ``.grad``, not twice it. To add gradients of several costs,
-add the costs (or the ``.grad`` arrays) yourself.
+gives the same ``.grad`` again. (An engine that adds into every node's
+``.grad`` and resets only the output's, as micrograd does, would instead
+leave wrong values after a second call: k + 1 times the gradient at a node
+k operations below the output of a chain.) To add gradients of several
+costs, add the costs (or the ``.grad`` arrays) yourself.
 
 Values are NumPy arrays (a scalar is a 0-d array) of a floating dtype.
 Broadcasting works as in NumPy; the sweep sums a gradient back to the shape
@@ -511,24 +514,26 @@ def forward_tangent(output: Node, tangents: Mapping[Node, object]) -> np.ndarray
 def _vector_function(f: Callable[[Node], Node], x) -> tuple[Node, Node]:
     x_node = Node(np.asarray(x, dtype=float), name="x")
     if x_node.value.ndim != 1:
-        raise ValueError(f"x must be a 1-D array (a point of Rⁿ), got shape {x_node.value.shape}")
+        raise ValueError(
+            f"x must be a 1-D array (a point of R^n_0), got shape {x_node.value.shape}"
+        )
     y = f(x_node)
     if not isinstance(y, Node) or y.value.ndim != 1:
-        raise ValueError("f must return a 1-D Node (a point of Rᵐ)")
+        raise ValueError("f must return a 1-D Node (a point of R^n_L)")
     return x_node, y
 
 
 def jacobian_forward(f: Callable[[Node], Node], x) -> np.ndarray:
-    """The Jacobian (m × n) of f: Rⁿ → Rᵐ at x by forward mode: one tangent sweep per input.
+    """The Jacobian of f: R^n_0 → R^n_L at x by forward mode, one tangent sweep per input.
 
-    The graph of f is built once; column i is the tangent of f(x) for the
-    seed eᵢ, so the cost is n sweeps whatever m is.
+    The graph of f is built once; column i of the (n_L, n_0) result is the
+    tangent of f(x) for the seed eᵢ, so the cost is n_0 sweeps whatever n_L is.
     """
     x_node, y = _vector_function(f, x)
-    n, m = x_node.value.size, y.value.size
-    J = np.empty((m, n))
-    seed = np.zeros(n)
-    for i in range(n):
+    n_in, n_out = x_node.value.size, y.value.size
+    J = np.empty((n_out, n_in))
+    seed = np.zeros(n_in)
+    for i in range(n_in):
         seed[i] = 1.0
         J[:, i] = forward_tangent(y, {x_node: seed})
         seed[i] = 0.0
@@ -536,16 +541,17 @@ def jacobian_forward(f: Callable[[Node], Node], x) -> np.ndarray:
 
 
 def jacobian_reverse(f: Callable[[Node], Node], x) -> np.ndarray:
-    """The Jacobian (m × n) of f: Rⁿ → Rᵐ at x by reverse mode: one backward sweep per output.
+    """The Jacobian of f: R^n_0 → R^n_L at x by reverse mode, one backward sweep per output.
 
-    The graph of f is built once; row j is ``x.grad`` after a backward
-    sweep seeded with eⱼ, so the cost is m sweeps whatever n is.
+    The graph of f is built once; row j of the (n_L, n_0) result is ``x.grad``
+    after a backward sweep seeded with eⱼ, so the cost is n_L sweeps whatever
+    n_0 is.
     """
     x_node, y = _vector_function(f, x)
-    n, m = x_node.value.size, y.value.size
-    J = np.empty((m, n))
-    seed = np.zeros(m)
-    for j in range(m):
+    n_in, n_out = x_node.value.size, y.value.size
+    J = np.empty((n_out, n_in))
+    seed = np.zeros(n_out)
+    for j in range(n_out):
         seed[j] = 1.0
         y.backward(seed)
         J[j, :] = x_node.grad

@@ -214,6 +214,18 @@ def test_backward_twice_gives_the_same_gradient():
     np.testing.assert_array_equal(w.grad, first_w)
 
 
+def test_backward_twice_leaves_interior_gradients_unchanged():
+    # An engine that adds into every .grad and resets only the output's (micrograd's
+    # design) would give u.grad = 2 · 2 and x.grad = 3 · 6 after the second call.
+    x = ad.Node(1.0)
+    u = x * 3.0
+    f = u * 2.0
+    f.backward()
+    assert (float(u.grad), float(x.grad)) == (2.0, 6.0)
+    f.backward()
+    assert (float(u.grad), float(x.grad)) == (2.0, 6.0)
+
+
 def test_two_outputs_sharing_a_leaf_do_not_mix():
     x = ad.Node(3.0)
     y1 = x * x
@@ -308,22 +320,30 @@ def test_jacobians_forward_and_reverse_agree_with_the_formula(rng):
     np.testing.assert_allclose(ad.jacobian_reverse(_f(A, B), x0), J, rtol=1e-13, atol=1e-14)
 
 
-def test_jacobian_costs_n_sweeps_forward_and_m_sweeps_reverse(rng):
-    n, m, h = 6, 2, 5
-    A = rng.standard_normal((h, n))
-    B = rng.standard_normal((m, h))
+def test_jacobian_costs_n0_sweeps_forward_and_nL_sweeps_reverse(rng):
+    n_0, n_L, h = 6, 2, 5  # inputs, outputs, hidden
+    A = rng.standard_normal((h, n_0))
+    B = rng.standard_normal((n_L, h))
     f = lambda x: ad.constant(B) @ (ad.constant(A) @ x).tanh()  # noqa: E731
-    x0 = rng.standard_normal(n)
+    x0 = rng.standard_normal(n_0)
     with opcount.counting() as primal:
         f(ad.Node(x0))
     with opcount.counting() as fwd:
-        ad.jacobian_forward(f, x0)
+        J_fwd = ad.jacobian_forward(f, x0)
     with opcount.counting() as rev:
-        ad.jacobian_reverse(f, x0)
-    sweep = h * n + m * h  # one tangent or one adjoint crosses both products
+        J_rev = ad.jacobian_reverse(f, x0)
+    assert J_fwd.shape == J_rev.shape == (n_L, n_0)
+    sweep = h * n_0 + n_L * h  # one tangent or one adjoint crosses both products
     assert primal.macs == sweep
-    assert fwd.macs == primal.macs + n * sweep
-    assert rev.macs == primal.macs + m * sweep
+    assert fwd.macs == primal.macs + n_0 * sweep
+    assert rev.macs == primal.macs + n_L * sweep
+
+
+def test_jacobian_bad_shapes_raise():
+    with pytest.raises(ValueError, match="1-D array"):
+        ad.jacobian_forward(lambda x: x, np.ones((2, 2)))
+    with pytest.raises(ValueError, match="1-D Node"):
+        ad.jacobian_reverse(lambda x: x.sum(), np.ones(3))
 
 
 def test_forward_tangent_is_a_directional_derivative(rng):

@@ -37,7 +37,9 @@ ALLOWED: dict[str, dict[str, str]] = {
     "costs": {},
     "equations": {},
     "algorithm": {},
-    "efficiency": {},
+    "efficiency": {
+        "1000": "the number of curve points the centred-differences exercise chooses",
+    },
     "autodiff": {},
     "practice": {},
     "autoencoder": {},
