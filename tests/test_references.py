@@ -109,7 +109,9 @@ def test_every_entry_has_the_fields_its_type_needs(bib) -> None:  # type: ignore
     assert not problems, "\n".join(problems)
 
 
-def test_list_labels_are_unique_and_sorted_by_author_then_year(bib) -> None:  # type: ignore[no-untyped-def]
+def test_list_labels_are_unique_and_sorted_by_author_then_year(  # type: ignore[no-untyped-def]
+    bib,
+) -> None:
     pytest.importorskip("sphinxcontrib.bibtex")
     import pybtex.plugin
 
