@@ -31,7 +31,9 @@ This module gives the cost and its gradient as a function of one flat
 parameter vector θ (laid out like :meth:`bp.network.Network.get_params`), which is
 what general-purpose optimisers such as SciPy's L-BFGS expect; ``bp`` itself
 stays NumPy-only. :func:`numerical_gradient` and :func:`relative_difference`
-reproduce the UFLDL gradient check.
+reproduce the UFLDL gradient check. :func:`orientation_coherence` and
+:func:`energy_localisation` put numbers on how oriented and how local the
+learned features are.
 """
 
 from __future__ import annotations
@@ -41,13 +43,15 @@ from collections.abc import Callable
 import numpy as np
 
 from . import opcount
-from ._validation import check_inputs, check_nonnegative, check_positive
+from ._validation import as_float_array, check_inputs, check_nonnegative, check_positive
 from .network import Network
 
 __all__ = [
     "SparseAutoencoder",
+    "energy_localisation",
     "kl_divergence",
     "numerical_gradient",
+    "orientation_coherence",
     "relative_difference",
 ]
 
@@ -293,3 +297,97 @@ def relative_difference(g, g_num) -> float:
     if denom == 0:
         return 0.0 if not np.any(g - h) else float("inf")
     return float(np.linalg.norm(g - h) / denom)
+
+
+def _as_images(features, shape, argument: str = "features") -> np.ndarray:
+    """Rows of ``features`` reshaped to images of ``shape``; rejects zero rows."""
+    if (
+        not isinstance(shape, tuple)
+        or len(shape) != 2
+        or not all(isinstance(n, int) and not isinstance(n, bool) and n > 0 for n in shape)
+    ):
+        raise ValueError(f"shape must be a pair of positive integers (h, w), got {shape!r}")
+    F = as_float_array(features, argument, np.dtype(np.float64))
+    if F.ndim != 2 or F.shape[1] != shape[0] * shape[1]:
+        raise ValueError(
+            f"{argument} must have shape (k, {shape[0] * shape[1]}) for images of shape "
+            f"{shape}, got {F.shape}"
+        )
+    if np.any(~F.any(axis=1)):
+        raise ValueError(f"{argument} has a row of zeros, which has no shape to measure")
+    return F.reshape(-1, *shape)
+
+
+def orientation_coherence(features, shape: tuple[int, int]) -> np.ndarray:
+    """How strongly each pattern is oriented: the coherence of its gradients.
+
+    For a pattern F (an image of ``shape``) with gradient g(p) at pixel p
+    (``numpy.gradient``: centred differences inside, one-sided at the
+    border), the 2×2 matrix S = Σ_p g(p) g(p)ᵀ has eigenvalues
+    λ₁ ≥ λ₂ ≥ 0, and the coherence is (λ₁ − λ₂) / (λ₁ + λ₂). It is 1 when
+    all gradients are parallel (stripes or a ramp of one orientation) and 0
+    when they spread evenly over all orientations.
+
+    Parameters
+    ----------
+    features : array_like, shape (k, h·w)
+        One pattern per row, for example :meth:`SparseAutoencoder.features`.
+    shape : (int, int)
+        The image shape (h, w) of a row.
+
+    Returns
+    -------
+    ndarray, shape (k,)
+        Values in [0, 1]; 0 for a pattern with no gradient at all.
+
+    Raises
+    ------
+    TypeError, ValueError
+        For non-numeric data, a wrong shape, or a row of zeros.
+    """
+    F = _as_images(features, shape)
+    gy, gx = np.gradient(F, axis=(1, 2))
+    sxx = np.sum(gx * gx, axis=(1, 2))
+    syy = np.sum(gy * gy, axis=(1, 2))
+    sxy = np.sum(gx * gy, axis=(1, 2))
+    trace = sxx + syy
+    spread = np.sqrt((sxx - syy) ** 2 + 4 * sxy * sxy)  # λ₁ − λ₂
+    return np.divide(spread, trace, out=np.zeros_like(trace), where=trace > 0)
+
+
+def energy_localisation(features, shape: tuple[int, int], window: int) -> np.ndarray:
+    """How local each pattern is: the share of its energy in its best window.
+
+    For a pattern F (an image of ``shape``) this is
+    max over all ``window`` × ``window`` windows W of Σ_W F² / Σ F²: 1 when
+    the pattern lies inside one window, window²/(h·w) when its energy is
+    spread evenly over the image.
+
+    Parameters
+    ----------
+    features : array_like, shape (k, h·w)
+        One pattern per row.
+    shape : (int, int)
+        The image shape (h, w) of a row.
+    window : int
+        Side of the square window, 1 ≤ window ≤ min(h, w).
+
+    Returns
+    -------
+    ndarray, shape (k,)
+        Values in (0, 1].
+
+    Raises
+    ------
+    TypeError, ValueError
+        For non-numeric data, a wrong shape, a row of zeros, or a window that
+        does not fit.
+    """
+    F = _as_images(features, shape)
+    check_positive(window, "window", integer=True)
+    if window > min(shape):
+        raise ValueError(f"window must fit in the image {shape}, got {window}")
+    energy = F * F
+    windows = np.lib.stride_tricks.sliding_window_view(energy, (window, window), axis=(1, 2))
+    best = windows.sum(axis=(-2, -1)).max(axis=(1, 2))
+    return best / energy.sum(axis=(1, 2))

@@ -165,3 +165,47 @@ def test_float32_gives_nearly_the_float64_cost_and_gradient(patches):
     assert relative_difference(g32, g64) < 1e-5
     with pytest.raises(TypeError, match="dtype"):
         SparseAutoencoder(9, 4, dtype=np.int32)
+
+
+def test_orientation_coherence_of_known_patterns():
+    i, j = np.mgrid[0:8, 0:8].astype(float)
+    stripes = np.sin(1.3 * j)  # vertical stripes: every gradient horizontal
+    ramp = 0.3 * i - 0.7 * j  # a plane: one gradient everywhere
+    bowl = (i - 3.5) ** 2 + (j - 3.5) ** 2  # symmetric under swapping i and j, and i -> 7 - i
+    F = np.stack([stripes.ravel(), ramp.ravel(), bowl.ravel()])
+    c = bp.autoencoder.orientation_coherence(F, (8, 8))
+    np.testing.assert_allclose(c, [1.0, 1.0, 0.0], atol=1e-12)
+    flat = np.ones((1, 64))  # no gradient at all
+    assert bp.autoencoder.orientation_coherence(flat, (8, 8))[0] == 0.0
+    # a rotated copy of the stripes (transpose) is just as oriented
+    assert bp.autoencoder.orientation_coherence(stripes.T.ravel()[None], (8, 8))[0] == (
+        pytest.approx(1.0)
+    )
+
+
+def test_energy_localisation_of_known_patterns():
+    block = np.zeros((8, 8))
+    block[2:6, 3:7] = np.arange(16).reshape(4, 4) + 1.0  # inside one 4×4 window
+    uniform = np.full((8, 8), -2.0)  # energy spread evenly
+    corner = np.zeros((8, 8))
+    corner[0, 0], corner[7, 7] = 3.0, 1.0  # 9 of 10 units of energy in one window
+    F = np.stack([block.ravel(), uniform.ravel(), corner.ravel()])
+    loc = bp.autoencoder.energy_localisation(F, (8, 8), window=4)
+    np.testing.assert_allclose(loc, [1.0, 16 / 64, 9 / 10], rtol=1e-12)
+    assert bp.autoencoder.energy_localisation(F, (8, 8), window=8) == pytest.approx(1.0)
+
+
+def test_feature_measures_reject_bad_input():
+    good = np.ones((2, 64))
+    with pytest.raises(ValueError, match="shape"):
+        bp.autoencoder.orientation_coherence(good, (8, 7))
+    with pytest.raises(ValueError, match="shape"):
+        bp.autoencoder.energy_localisation(good, (8,), window=2)  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match="row of zeros"):
+        bp.autoencoder.orientation_coherence(np.zeros((1, 64)), (8, 8))
+    with pytest.raises(ValueError, match="window"):
+        bp.autoencoder.energy_localisation(good, (8, 8), window=9)
+    with pytest.raises(TypeError, match="window"):
+        bp.autoencoder.energy_localisation(good, (8, 8), window=2.5)
+    with pytest.raises(TypeError, match="features"):
+        bp.autoencoder.orientation_coherence([["a"] * 64], (8, 8))

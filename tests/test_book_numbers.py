@@ -42,7 +42,9 @@ ALLOWED: dict[str, dict[str, str]] = {
     },
     "autodiff": {},
     "practice": {},
-    "autoencoder": {},
+    "autoencoder": {
+        "10,000": "the number of patches of the UFLDL exercise (a published parameter)",
+    },
     "history": {
         "0.9": "the momentum the text chooses for the exclusive-or runs",
     },
