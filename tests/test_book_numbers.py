@@ -36,7 +36,9 @@ ALLOWED: dict[str, dict[str, str]] = {
     },
     "costs": {},
     "equations": {},
-    "algorithm": {},
+    "algorithm": {
+        "1000": "the largest mini-batch size the text chooses to time (and to count memory for)",
+    },
     "efficiency": {
         "1000": "the number of curve points the centred-differences exercise chooses",
     },
