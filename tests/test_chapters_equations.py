@@ -10,10 +10,11 @@ forward pass), not against values produced by the code under test:
   z^l in a manual forward pass over layers l+1..L; and the equation itself, with
   δ^l and δ^{l+1} both measured;
 * BP3/BP4: ``Network.backprop`` vs ``bp.naive.finite_difference_gradient``, and the
-  batch forms (1/m) 1ᵀΔ^l and (1/m) (Δ^l)ᵀ A^{l-1} with Δ^l measured numerically;
+  batch forms (1/m) (Δ^l)ᵀ1 and (1/m) (Δ^l)ᵀ A^{l-1} with Δ^l measured numerically;
 * the example-by-example and matrix-based gradients agree;
-* the statements of the chapter's exercises (weight decay, the bound
-  ‖δ^l‖ ≤ ¼ ‖w^{l+1}‖₂ ‖δ^{l+1}‖ for sigmoid layers, dead ReLU neurons).
+* the statements of the chapter's text and exercises (weight decay, the bound
+  ‖δ^l‖ ≤ ¼ ‖w^{l+1}‖₂ ‖δ^{l+1}‖ for sigmoid layers, so that errors must shrink when every
+  ‖w^{l+1}‖₂ < 4 and can grow when it is larger, dead ReLU neurons).
 """
 
 from __future__ import annotations
@@ -206,7 +207,7 @@ def test_bp3_bp4_batch_forms_with_measured_errors(output, cost):
     numeric = bp.naive.finite_difference_gradient(net, X, Y)
     for l in range(1, net.L + 1):
         D = measured_errors(net, l, fp.z[l], Y)
-        assert rel(np.ones(m) @ D / m, numeric.b[l]) < 1e-6, ("BP3", l)
+        assert rel(D.T @ np.ones(m) / m, numeric.b[l]) < 1e-6, ("BP3", l)  # (1/m) Δᵀ1
         assert rel(D.T @ fp.a[l - 1] / m, numeric.w[l]) < 1e-6, ("BP4", l)
 
 
@@ -284,6 +285,38 @@ def test_sigmoid_error_bound_per_layer():
         for l in range(1, net.L):
             bound = 0.25 * np.linalg.norm(net.w[l + 1], 2) * np.linalg.norm(d[l + 1])
             assert np.linalg.norm(d[l]) <= bound * (1 + 1e-12)
+
+
+def test_sigmoid_errors_shrink_when_every_spectral_norm_is_below_four():
+    """With ‖w^{l+1}‖₂ < 4 for every l, the bound forces ‖δ^l‖ < ‖δ^{l+1}‖ for every example."""
+    net, X, Y = make_problem("sigmoid", "softmax", "log_likelihood", sizes=(6, 8, 8, 8, 4), m=20)
+    for l in range(2, net.L + 1):
+        net.w[l] *= 3.9 / np.linalg.norm(net.w[l], 2)  # spectral norm exactly 3.9
+    for i in range(X.shape[0]):
+        d = net.backprop_example(X[i], Y[i]).b
+        for l in range(1, net.L):
+            assert np.linalg.norm(d[l]) < np.linalg.norm(d[l + 1])
+
+
+def test_sigmoid_errors_can_double_when_the_spectral_norm_is_eight():
+    """The equations chapter's construction: w^l = 8 Q_l (Q_l orthogonal) and biases that put
+    every weighted input at 0, where σ′ = ¼; BP2 then gives δ^l = 2 Q_{l+1}ᵀ δ^{l+1}."""
+    n, L = 4, 4
+    net = bp.Network([n] * (L + 1), ["sigmoid"] * (L - 1) + ["identity"], "quadratic")
+    rng = np.random.default_rng(1)
+    half = np.full(n, 0.5)
+    for l in range(1, L + 1):
+        Q, _ = np.linalg.qr(rng.standard_normal((n, n)))
+        net.w[l] = 8 * Q
+        net.b[l] = -(net.w[l] @ half)
+    fp = net.forward(half[None, :])
+    for l in range(1, L + 1):
+        np.testing.assert_array_equal(fp.z[l], 0.0)
+    d = net.backprop_example(half, np.ones(n)).b
+    # by hand: δ^L = a^L − y = −1 (identity output, quadratic cost), ‖δ^L‖ = 2
+    assert np.linalg.norm(d[L]) == pytest.approx(2.0, rel=1e-15)
+    for l in range(1, L):
+        assert np.linalg.norm(d[l]) == pytest.approx(2 * np.linalg.norm(d[l + 1]), rel=1e-12)
 
 
 def test_dead_relu_neuron_gets_exactly_zero_gradient():
