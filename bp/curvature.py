@@ -8,15 +8,18 @@ not oscillate in the steepest direction, and any η > 2/λ_max diverges. This
 module measures those quantities with nothing but backpropagation:
 
 * :func:`hessian_vector_product`: H v from **two** gradients,
-  (∇C(θ + εv) − ∇C(θ − εv)) / (2ε), i.e. two backprop passes, without ever
-  forming H (W² numbers for W parameters);
+  (∇C(θ + εv) − ∇C(θ − εv)) / (2ε), each one forward and one backward pass,
+  without ever forming H (P² numbers for P parameters). It is a finite
+  difference, with an error of order ε² (plus rounding), not Pearlmutter's
+  exact R-operator;
 * :func:`power_iteration`: the dominant eigenvalue of a symmetric matrix that
   is only available through products v ↦ H v;
 * :func:`largest_hessian_eigenvalue`: the two together for a network;
-* :func:`hessian`: the full matrix, one H v per column (small networks only,
-  to check the others);
-* :func:`diagonal_hessian`: LeCun et al.'s Gauss–Newton approximation of the
-  Hessian's diagonal, backpropagated like the gradient at about the same cost;
+* :func:`hessian`: the full matrix, one finite-difference H v per column
+  (small networks only, to check the others);
+* :func:`diagonal_hessian`: Becker and LeCun's Gauss–Newton approximation of
+  the Hessian's diagonal, backpropagated like the gradient, with the same
+  number of multiply–adds;
 * :func:`layer_gradient_norms`: ‖∂C/∂w^l‖ for every layer, which shows
   vanishing gradients.
 
@@ -152,12 +155,29 @@ def hessian_vector_product(net: Network, X, y, v, *, eps: float | None = None) -
     return hvp_from_gradient(_network_gradient(net, X, y), net.get_params(), v, eps=eps)
 
 
-def hessian(net: Network, X, y, *, eps: float | None = None) -> np.ndarray:
+def hessian(
+    net: Network, X, y, *, eps: float | None = None, symmetrise: bool = True
+) -> np.ndarray:
     """The full Hessian of the mean cost, one Hessian-vector product per column.
 
-    Costs 2·P backprop passes and P² numbers for P parameters: use it only on
-    small networks (for example to check :func:`largest_hessian_eigenvalue`).
-    The result is symmetrised, (H + Hᵀ)/2.
+    Column i is :func:`hessian_vector_product` with v = e_i, a centred
+    finite difference of two gradients, so every entry carries that
+    difference's error (order ε², plus rounding). Costs 2·P gradients and P²
+    numbers for P parameters: use it only on small networks (for example to
+    check :func:`largest_hessian_eigenvalue`).
+
+    Parameters
+    ----------
+    net : Network
+        Its parameters are perturbed and restored exactly.
+    X : array_like, shape (m, n_0)
+    y : array_like, shape (m, n_L), or (m,) integer class labels
+    eps : float, optional
+        See :func:`hvp_from_gradient`.
+    symmetrise : bool
+        Return (H + Hᵀ)/2 (the default). With ``False`` the columns are
+        returned as computed: an exact Hessian is symmetric, so the asymmetry
+        ``H − Hᵀ`` of this matrix measures the finite differences' error.
 
     Returns
     -------
@@ -172,7 +192,7 @@ def hessian(net: Network, X, y, *, eps: float | None = None) -> np.ndarray:
         e[i] = 1.0
         H[:, i] = hvp_from_gradient(grad, theta, e, eps=eps)
         e[i] = 0.0
-    return 0.5 * (H + H.T)
+    return 0.5 * (H + H.T) if symmetrise else H
 
 
 @dataclass
@@ -278,8 +298,8 @@ def largest_hessian_eigenvalue(
 ) -> PowerIteration:
     """λ_max of the Hessian of a network's mean cost, by power iteration on H v.
 
-    Each iteration costs one Hessian-vector product, i.e. two backprop passes;
-    H is never formed. See :func:`power_iteration` for the arguments.
+    Each iteration costs one Hessian-vector product, i.e. two gradients
+    (each a forward and a backward pass); H is never formed. See :func:`power_iteration` for the arguments.
     """
     grad = _network_gradient(net, X, y)
     theta = net.get_params().astype(np.float64)
@@ -312,10 +332,11 @@ def _output_curvature(net: Network, z: np.ndarray, a: np.ndarray) -> np.ndarray:
 
 
 def diagonal_hessian(net: Network, X) -> tuple[list, list]:
-    """LeCun et al.'s Gauss–Newton approximation of the Hessian's diagonal.
+    """Becker and LeCun's Gauss–Newton approximation of the Hessian's diagonal.
 
-    Second derivatives are backpropagated like first derivatives (LeCun et
-    al. 1998, section "Computing the diagonal Hessian"), keeping only the
+    Second derivatives are backpropagated like first derivatives (Becker and
+    LeCun 1989; LeCun et al. 1998, section "Computing the diagonal Hessian"
+    in *Efficient BackProp*), keeping only the
     terms that are products of first derivatives (Gauss–Newton) and, at each
     layer, only the diagonal of ∂²C/∂z²::
 
@@ -326,8 +347,9 @@ def diagonal_hessian(net: Network, X) -> tuple[list, list]:
         ∂²C/∂(w^l_{jk})² ≈ mean_x D^l_j (a^{l−1}_k)² + λ
         ∂²C/∂(b^l_j)²    ≈ mean_x D^l_j
 
-    It costs about as much as one backprop pass. The result never depends on
-    the targets (Gauss–Newton drops the residual), and every entry is ≥ 0.
+    It costs a forward pass and two matrix products per layer, the
+    multiply–adds of one gradient. The result never depends on the targets
+    (Gauss–Newton drops the residual), and every entry is ≥ 0.
 
     Parameters
     ----------
@@ -358,7 +380,7 @@ def diagonal_hessian(net: Network, X) -> tuple[list, list]:
 
 
 def layer_gradient_norms(net: Network, X, y) -> np.ndarray:
-    """‖∂C/∂w^l‖ (Frobenius norm) for l = 1..L, from one backprop pass.
+    """‖∂C/∂w^l‖ (Frobenius norm) for l = 1..L, from one gradient.
 
     Returns
     -------

@@ -38,6 +38,26 @@ def test_hvp_exact_on_a_linear_network(rng):
             curvature.hessian_vector_product(net, X, Y, v), H @ v, rtol=1e-7, atol=1e-9
         )
     np.testing.assert_allclose(curvature.hessian(net, X, Y), H, rtol=1e-7, atol=1e-9)
+    np.testing.assert_allclose(
+        curvature.hessian(net, X, Y, symmetrise=False), H, rtol=1e-7, atol=1e-9
+    )
+
+
+def test_unsymmetrised_hessian_holds_the_computed_columns(rng):
+    # Column i is the finite-difference product H e_i, as computed; its asymmetry is small
+    # but not zero, and symmetrising it gives the default result.
+    net = bp.Network([3, 4, 2], ["tanh", "sigmoid"], "quadratic", seed=7)
+    X = rng.standard_normal((9, 3))
+    Y = rng.random((9, 2))
+    raw = curvature.hessian(net, X, Y, symmetrise=False)
+    e = np.zeros(net.n_parameters)
+    for i in (0, 5, net.n_parameters - 1):
+        e[i] = 1.0
+        np.testing.assert_array_equal(raw[:, i], curvature.hessian_vector_product(net, X, Y, e))
+        e[i] = 0.0
+    np.testing.assert_array_equal(curvature.hessian(net, X, Y), 0.5 * (raw + raw.T))
+    asymmetry = np.max(np.abs(raw - raw.T))
+    assert 0 < asymmetry < 1e-7 * np.max(np.abs(raw))
 
 
 def _cost_second_differences(net: bp.Network, X, Y, h: float = 1e-4) -> np.ndarray:
@@ -187,6 +207,16 @@ def test_diagonal_hessian_is_exact_for_one_layer_with_matching_loss(rng, act, co
     np.testing.assert_allclose(
         np.concatenate([hw[1].ravel(), hb[1]]), np.diag(H), rtol=1e-6, atol=1e-9
     )
+
+
+def test_diagonal_hessian_costs_the_multiply_adds_of_one_gradient(rng):
+    sizes = [5, 4, 3, 2]
+    net = bp.Network(sizes, ["relu", "lecun_tanh", "softmax"], "log_likelihood", seed=0)
+    with bp.opcount.counting() as c:
+        curvature.diagonal_hessian(net, rng.standard_normal((7, 5)))
+    # forward: Σ m n_l n_{l−1}; then per layer the two products of BP2 and BP4
+    expected = 7 * (4 * 5 + 3 * 4 + 2 * 3) + 7 * (3 * 4 + 2 * 3) + 7 * (4 * 5 + 3 * 4 + 2 * 3)
+    assert c.macs == expected == bp.opcount.gradient_macs(sizes, 7)
 
 
 def test_diagonal_hessian_shapes_and_sign(rng):
