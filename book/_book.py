@@ -39,7 +39,9 @@ except ImportError:  # pragma: no cover - outside the build, show the value inst
             _display(variable)
 
 
-__all__ = ["ClaimError", "claim", "glue", "one_blas_thread", "verdict", "word"]
+__all__ = [
+    "ClaimError", "claim", "glue", "glue_number", "number", "one_blas_thread", "verdict", "word",
+]
 
 plt.rcParams.update(
     {
@@ -87,6 +89,49 @@ def verdict(name: str, condition: Any, if_true: str, if_false: str) -> str:
     ``if_false`` otherwise, so the sentence cannot contradict the result.
     """
     text = word(condition, if_true, if_false)
+    glue(name, text, display=False)
+    return text
+
+
+_SUPERSCRIPT = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
+
+
+def number(x: float, digits: int = 2) -> str:
+    """``x`` written for reading, with ``digits`` significant digits.
+
+    Plain decimals from 0.001 to 100,000 (``0.68``, ``1,234``), otherwise a power of ten
+    in Unicode (``6.8 × 10⁻¹¹``) with no-break spaces, so it neither reads as code
+    (``6.8e-11``) nor breaks across lines.
+
+    Raises
+    ------
+    ValueError
+        If ``x`` is not finite or ``digits`` is below 1.
+    """
+    import math
+
+    x = float(x)
+    if not math.isfinite(x):
+        raise ValueError(f"x must be a finite number, not {x!r}")
+    if digits < 1:
+        raise ValueError(f"digits must be at least 1, not {digits!r}")
+    if x == 0:
+        return "0"
+    exponent = math.floor(math.log10(abs(x)))
+    mantissa = round(x / 10.0**exponent, digits - 1)
+    if abs(mantissa) >= 10:  # rounding carried into the next power: 9.99 -> 10
+        mantissa, exponent = mantissa / 10, exponent + 1
+    if -3 <= exponent < 5:
+        decimals = max(digits - 1 - exponent, 0)
+        return f"{round(x, decimals):,.{decimals}f}".replace("-", "−")
+    sign = "−" if mantissa < 0 else ""
+    body = f"{abs(mantissa):.{digits - 1}f}"
+    return f"{sign}{body}\u00a0×\u00a010{str(exponent).translate(_SUPERSCRIPT)}"
+
+
+def glue_number(name: str, x: float, digits: int = 2) -> str:
+    """Glue ``number(x, digits)`` under ``name`` (for ``{glue:text}`name```) and return it."""
+    text = number(x, digits)
     glue(name, text, display=False)
     return text
 
