@@ -49,6 +49,7 @@ import numpy as np
 
 from . import opcount
 from ._validation import check_inputs
+from .activations import Activation
 from .activations import sigmoid as _sigmoid
 from .network import Gradient, Network
 
@@ -69,6 +70,7 @@ __all__ = [
     "all_paths_backward",
     "network_cost",
     "network_gradient",
+    "hessian_vector_product",
 ]
 
 Rule = Callable[[np.ndarray], np.ndarray]
@@ -669,3 +671,140 @@ def network_gradient(net: Network, X, y) -> Gradient:
     cost.backward()
     return Gradient([None] + [wl.grad for wl in w[1:]], [None] + [bl.grad for bl in b[1:]])
 
+
+
+# ------------------------------------- forward over reverse: exact Hessian-vector products
+def _second_derivative(act: Activation, d: np.ndarray, a: np.ndarray) -> np.ndarray:
+    """σ″(z) of an elementwise activation, from a = σ(z) and d = σ′(z)."""
+    name = act.name
+    if name == "sigmoid":
+        return d * (1.0 - 2.0 * a)  # σ′ = a(1 − a), so σ″ = σ′ (1 − 2a)
+    if name == "tanh":
+        return -2.0 * a * d  # σ′ = 1 − a², so σ″ = −2a σ′
+    if name == "lecun_tanh":  # a = A tanh(Sz): σ′ = S(A − a²/A), σ″ = −(2S/A) a σ′
+        return (-2.0 * act.S / act.A) * a * d  # type: ignore[attr-defined]
+    if name in ("relu", "identity"):
+        return np.zeros_like(d)  # piecewise linear: σ″ = 0 (wherever it exists)
+    raise ValueError(f"no second derivative for the activation {name!r}")  # pragma: no cover
+
+
+def _output_error_tangent(
+    net: Network, z: np.ndarray, a: np.ndarray, Y: np.ndarray,
+    dz: np.ndarray, da: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray]:
+    """δ^L (BP1, one row per example) and its tangent, given the tangents of z^L, a^L."""
+    act = net.activations[net.L]
+    if net.cost.name in ("cross_entropy", "log_likelihood"):
+        return a - Y, da  # δ^L = a − y, so its tangent is that of a
+    g, dg = a - Y, da  # quadratic cost: δ^L = (∂a/∂z)ᵀ (a − y)
+    if act.name == "softmax":  # δ = a ⊙ (g − a·g), differentiated as a product
+        ag = (a * g).sum(axis=-1, keepdims=True)
+        d_ag = (da * g + a * dg).sum(axis=-1, keepdims=True)
+        return a * (g - ag), da * (g - ag) + a * (dg - d_ag)
+    d = act.derivative(z, a)  # elementwise: δ = g ⊙ σ′(z)
+    return g * d, dg * d + g * _second_derivative(act, d, a) * dz
+
+
+def hessian_vector_product(net: Network, X, y, v) -> np.ndarray:
+    """H v, exactly, for the Hessian H of a network's mean cost: forward over reverse.
+
+    Pearlmutter's R-operator (1994): push the tangent of θ in the direction
+    v, R{θ} = v, through every line of the gradient computation (forward
+    mode applied to backpropagation). Each line of the forward pass and of
+    BP1–BP4 gets a tangent line beside it, by the rules of differentiation;
+    the tangent of the gradient is H v. There is no step size and no
+    truncation error, only rounding. With V^l, v_b^l the parts of v that
+    belong to w^l and b^l (rows are examples, dots are tangents)::
+
+        Ż^l = Ȧ^{l−1} (w^l)ᵀ + A^{l−1} (V^l)ᵀ + v_b^l,   Ȧ^0 = 0
+        Ȧ^l = σ′(Z^l) ⊙ Ż^l
+        Δ̇^l = (Δ̇^{l+1} w^{l+1} + Δ^{l+1} V^{l+1}) ⊙ σ′(Z^l)
+               + (Δ^{l+1} w^{l+1}) ⊙ σ″(Z^l) ⊙ Ż^l
+        (H v)_{w^l} = ((Δ̇^l)ᵀ A^{l−1} + (Δ^l)ᵀ Ȧ^{l−1}) / m + λ V^l
+        (H v)_{b^l} = Σ_rows Δ̇^l / m
+
+    It costs 8 U − 5 u_1 multiply–adds against 3 U − u_1 for a gradient,
+    where u_l = m n_l n_{l−1} and U = Σ_l u_l: between about 1.7 and
+    8/3 gradients (the gradient itself is not formed).
+
+    Parameters
+    ----------
+    net : bp.network.Network
+        Any activations and cost ``bp`` supports; left unchanged.
+    X : array_like, shape (m, n_0)
+    y : array_like, shape (m, n_L), or (m,) integer class labels
+    v : array_like, shape (net.n_parameters,)
+        The direction, laid out like :meth:`bp.network.Network.get_params`
+        (w^1 row-major, b^1, w^2, b^2, …).
+
+    Returns
+    -------
+    ndarray, shape (net.n_parameters,), float64
+        H v in the same layout (computed in the network's dtype).
+
+    Raises
+    ------
+    TypeError
+        If ``v`` is not a vector of real numbers.
+    ValueError
+        If ``v`` has the wrong length or holds NaN or infinity, or X, y
+        are not a valid batch for ``net``.
+    """
+    X = check_inputs(X, net.sizes[0], net.dtype)
+    Y = net._targets(y, X.shape[0])
+    arr = np.asarray(v)
+    if arr.dtype == object or np.iscomplexobj(arr) or not (
+        np.issubdtype(arr.dtype, np.number) or arr.dtype == np.bool_
+    ):
+        raise TypeError(f"v must be a real vector, got dtype {arr.dtype}")
+    if arr.shape != (net.n_parameters,):
+        raise ValueError(
+            f"v must have shape ({net.n_parameters},), one entry per parameter in the "
+            f"order of net.get_params(), got {arr.shape}"
+        )
+    if not np.all(np.isfinite(arr)):
+        raise ValueError("v contains NaN or infinity")
+    arr = arr.astype(net.dtype)
+    L, w, m = net.L, net.w, X.shape[0]
+    V: list = [None] * (L + 1)  # the parts of v shaped like w^l and b^l
+    Vb: list = [None] * (L + 1)
+    i = 0
+    for l in range(1, L + 1):
+        V[l] = arr[i : i + w[l].size].reshape(w[l].shape)
+        i += w[l].size
+        Vb[l] = arr[i : i + net.b[l].size]
+        i += net.b[l].size
+    # forward pass, each line with its tangent
+    z: list = [None]
+    a: list = [X]
+    dz: list = [None]
+    da: list = [np.zeros_like(X)]  # the inputs do not move: Ȧ^0 = 0
+    for l in range(1, L + 1):
+        z.append(opcount.matmul(a[l - 1], w[l].T) + net.b[l])
+        tangent = opcount.matmul(a[l - 1], V[l].T) + Vb[l]
+        if l > 1:  # Ȧ^0 = 0 needs no product
+            tangent += opcount.matmul(da[l - 1], w[l].T)
+        dz.append(tangent)
+        act = net.activations[l]
+        a.append(act(z[l]))
+        da.append(act.jvp(z[l], a[l], dz[l]))
+    # backward pass (BP1, BP2), each line with its tangent; BP3, BP4 give H v
+    delta, d_delta = _output_error_tangent(net, z[L], a[L], Y, dz[L], da[L])  # BP1
+    Hv_w: list = [None] * (L + 1)
+    Hv_b: list = [None] * (L + 1)
+    for l in range(L, 0, -1):
+        if l < L:
+            act = net.activations[l]
+            d = act.derivative(z[l], a[l])
+            back = opcount.matmul(delta, w[l + 1])  # BP2 before ⊙ σ′
+            d_back = opcount.matmul(d_delta, w[l + 1]) + opcount.matmul(delta, V[l + 1])
+            delta, d_delta = (
+                back * d,
+                d_back * d + back * _second_derivative(act, d, a[l]) * dz[l],
+            )
+        Hv_b[l] = d_delta.sum(axis=0) / m  # tangent of BP3
+        tangent = opcount.matmul(d_delta.T, a[l - 1])  # tangent of BP4
+        if l > 1:
+            tangent += opcount.matmul(delta.T, da[l - 1])
+        Hv_w[l] = tangent / m + net.weight_decay * V[l]
+    return Gradient(Hv_w, Hv_b).flat().astype(np.float64)

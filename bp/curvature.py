@@ -7,16 +7,17 @@ minimum, where C is close to a quadratic with Hessian H, the step
 not oscillate in the steepest direction, and any η > 2/λ_max diverges. This
 module measures those quantities with nothing but backpropagation:
 
-* :func:`hessian_vector_product`: H v from **two** gradients,
-  (∇C(θ + εv) − ∇C(θ − εv)) / (2ε), each one forward and one backward pass,
-  without ever forming H (P² numbers for P parameters). It is a finite
-  difference, with an error of order ε² (plus rounding), not Pearlmutter's
-  exact R-operator;
+* :func:`hessian_vector_product`: H v without ever forming H (P² numbers for
+  P parameters). By default **exactly**, by forward over reverse
+  (Pearlmutter's R-operator, :func:`bp.autodiff.hessian_vector_product`);
+  with ``method="difference"`` from two gradients,
+  (∇C(θ + εv) − ∇C(θ − εv)) / (2ε), a finite difference with an error of
+  order ε² (plus rounding);
 * :func:`power_iteration`: the dominant eigenvalue of a symmetric matrix that
   is only available through products v ↦ H v;
 * :func:`largest_hessian_eigenvalue`: the two together for a network;
-* :func:`hessian`: the full matrix, one finite-difference H v per column
-  (small networks only, to check the others);
+* :func:`hessian`: the full matrix, one H v per column (small networks only,
+  to check the others);
 * :func:`diagonal_hessian`: Becker and LeCun's Gauss–Newton approximation of
   the Hessian's diagonal, backpropagated like the gradient, with the same
   number of multiply–adds;
@@ -35,7 +36,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from . import opcount
+from . import autodiff, opcount
 from ._validation import check_inputs, check_positive
 from .network import Network
 
@@ -51,6 +52,16 @@ __all__ = [
 ]
 
 _CBRT_EPS = float(np.cbrt(np.finfo(np.float64).eps))  # ≈ 6.06e-6
+METHODS = ("exact", "difference")
+
+
+def _check_method(method: str, eps: float | None) -> None:
+    if method not in METHODS:
+        raise ValueError(f"method must be 'exact' or 'difference', got {method!r}")
+    if method == "exact" and eps is not None:
+        raise ValueError(
+            "eps is the step of method='difference'; the exact product takes no step"
+        )
 
 
 def _check_vector(v, n: int, argument: str) -> np.ndarray:
@@ -134,63 +145,102 @@ def _network_gradient(net: Network, X, y) -> Callable[[np.ndarray], np.ndarray]:
     return gradient
 
 
-def hessian_vector_product(net: Network, X, y, v, *, eps: float | None = None) -> np.ndarray:
-    """H v for the Hessian of a network's mean cost C on (X, y), from two backprops.
+def hessian_vector_product(
+    net: Network, X, y, v, *, method: str = "exact", eps: float | None = None
+) -> np.ndarray:
+    """H v for the Hessian of a network's mean cost C on (X, y).
 
     Parameters
     ----------
     net : Network
-        Its parameters are perturbed and restored exactly.
+        Left unchanged (with ``method="difference"`` its parameters are
+        perturbed and restored exactly).
     X : array_like, shape (m, n_0)
     y : array_like, shape (m, n_L), or (m,) integer class labels
     v : array_like, shape (net.n_parameters,)
         A direction in parameter space, laid out like :meth:`bp.network.Network.get_params`.
+    method : {"exact", "difference"}
+        ``"exact"``: forward over reverse, Pearlmutter's R-operator
+        (:func:`bp.autodiff.hessian_vector_product`), exact up to rounding.
+        ``"difference"``: the centred difference of two backprops,
+        :func:`hvp_from_gradient`, with an error of order ε².
     eps : float, optional
-        See :func:`hvp_from_gradient`.
+        Only for ``method="difference"``; see :func:`hvp_from_gradient`.
 
     Returns
     -------
     ndarray, shape (net.n_parameters,), float64
+
+    Raises
+    ------
+    TypeError, ValueError
+        For a ``v`` that is not a finite real vector of length P, an unknown
+        ``method``, an ``eps`` with the exact method, or an invalid batch.
     """
+    _check_method(method, eps)
+    if method == "exact":
+        return autodiff.hessian_vector_product(net, X, y, v)
     return hvp_from_gradient(_network_gradient(net, X, y), net.get_params(), v, eps=eps)
 
 
 def hessian(
-    net: Network, X, y, *, eps: float | None = None, symmetrise: bool = True
+    net: Network,
+    X,
+    y,
+    *,
+    method: str = "exact",
+    eps: float | None = None,
+    symmetrise: bool = True,
 ) -> np.ndarray:
     """The full Hessian of the mean cost, one Hessian-vector product per column.
 
-    Column i is :func:`hessian_vector_product` with v = e_i, a centred
-    finite difference of two gradients, so every entry carries that
-    difference's error (order ε², plus rounding). Costs 2·P gradients and P²
-    numbers for P parameters: use it only on small networks (for example to
-    check :func:`largest_hessian_eigenvalue`).
+    Column i is :func:`hessian_vector_product` with v = e_i: exact (to
+    rounding) by default; with ``method="difference"`` a centred finite
+    difference of two gradients, so that every entry carries that
+    difference's error (order ε², plus rounding). Costs P Hessian-vector
+    products and P² numbers for P parameters: use it only on small networks
+    (for example to check :func:`largest_hessian_eigenvalue`).
 
     Parameters
     ----------
     net : Network
-        Its parameters are perturbed and restored exactly.
+        Left unchanged.
     X : array_like, shape (m, n_0)
     y : array_like, shape (m, n_L), or (m,) integer class labels
+    method : {"exact", "difference"}
+        See :func:`hessian_vector_product`.
     eps : float, optional
-        See :func:`hvp_from_gradient`.
+        Only for ``method="difference"``; see :func:`hvp_from_gradient`.
     symmetrise : bool
         Return (H + Hᵀ)/2 (the default). With ``False`` the columns are
         returned as computed: an exact Hessian is symmetric, so the asymmetry
-        ``H − Hᵀ`` of this matrix measures the finite differences' error.
+        ``H − Hᵀ`` of this matrix measures the error of its columns.
 
     Returns
     -------
     ndarray, shape (P, P), float64
     """
-    grad = _network_gradient(net, X, y)
-    theta = net.get_params().astype(np.float64)
-    n = theta.size
+    _check_method(method, eps)
+    n = net.n_parameters
+    if method == "exact":
+        X = check_inputs(X, net.sizes[0], net.dtype)
+        Y = net._targets(y, X.shape[0])
+
+        def column(e: np.ndarray) -> np.ndarray:
+            return autodiff.hessian_vector_product(net, X, Y, e)
+
+    else:
+        grad = _network_gradient(net, X, y)
+        theta = net.get_params().astype(np.float64)
+
+        def column(e: np.ndarray) -> np.ndarray:
+            return hvp_from_gradient(grad, theta, e, eps=eps)
+
     H = np.empty((n, n))
     e = np.zeros(n)
     for i in range(n):
         e[i] = 1.0
-        H[:, i] = hvp_from_gradient(grad, theta, e, eps=eps)
+        H[:, i] = column(e)
         e[i] = 0.0
     return 0.5 * (H + H.T) if symmetrise else H
 
@@ -294,21 +344,34 @@ def largest_hessian_eigenvalue(
     iterations: int = 100,
     tol: float = 1e-6,
     seed: int = 0,
+    method: str = "exact",
     eps: float | None = None,
 ) -> PowerIteration:
     """λ_max of the Hessian of a network's mean cost, by power iteration on H v.
 
-    Each iteration costs one Hessian-vector product, i.e. two gradients
-    (each a forward and a backward pass); H is never formed. See :func:`power_iteration` for the arguments.
+    Each iteration costs one Hessian-vector product (:func:`hessian_vector_product`):
+    by default the exact one, forward over reverse; with
+    ``method="difference"`` two gradients (each a forward and a backward
+    pass) and the finite difference's error. H is never formed. See
+    :func:`power_iteration` for the other arguments.
     """
-    grad = _network_gradient(net, X, y)
-    theta = net.get_params().astype(np.float64)
+    _check_method(method, eps)
+    if method == "exact":
+        X = check_inputs(X, net.sizes[0], net.dtype)
+        Y = net._targets(y, X.shape[0])
+
+        def matvec(v: np.ndarray) -> np.ndarray:
+            return autodiff.hessian_vector_product(net, X, Y, v)
+
+    else:
+        grad = _network_gradient(net, X, y)
+        theta = net.get_params().astype(np.float64)
+
+        def matvec(v: np.ndarray) -> np.ndarray:
+            return hvp_from_gradient(grad, theta, v, eps=eps)
+
     return power_iteration(
-        lambda v: hvp_from_gradient(grad, theta, v, eps=eps),
-        theta.size,
-        iterations=iterations,
-        tol=tol,
-        seed=seed,
+        matvec, net.n_parameters, iterations=iterations, tol=tol, seed=seed
     )
 
 

@@ -412,3 +412,218 @@ def test_network_float32(rng):
     g = ad.network_gradient(net, X, Y)
     assert g.w[1].dtype == np.float32
     assert bp.relative_error(g.flat(), net.backprop(X, Y).flat()) < 1e-5
+
+
+# ---- forward over reverse: the exact Hessian-vector product ---------------------------------
+# The reference is independent of bp: a gradient written out again below in complex
+# arithmetic, differentiated by the complex step, Im ∇C(θ + i h v) / h = H v + O(h²).
+# With h = 1e-20 the O(h²) term is far below rounding and nothing is subtracted, so the
+# reference is exact to rounding (Squire and Trapp 1998; Martins et al. 2003).
+_LECUN_A, _LECUN_S = 1.7159, 2.0 / 3.0
+
+
+def _act(name, z):
+    """σ(z), σ′(z) for complex z (analytic continuations of the real functions)."""
+    if name == "sigmoid":
+        s = 1 / (1 + np.exp(-z))
+        return s, s * (1 - s)
+    if name == "tanh":
+        t = np.tanh(z)
+        return t, 1 - t * t
+    if name == "lecun_tanh":
+        t = np.tanh(_LECUN_S * z)
+        return _LECUN_A * t, _LECUN_A * _LECUN_S * (1 - t * t)
+    if name == "relu":
+        on = (z.real > 0).astype(float)
+        return z * on, on
+    if name == "identity":
+        return z, np.ones_like(z)
+    if name == "softmax":
+        e = np.exp(z - z.real.max(axis=1, keepdims=True))
+        return e / e.sum(axis=1, keepdims=True), None
+    raise AssertionError(name)
+
+
+def _reference_gradient(sizes, acts, cost, lam, theta, X, Y):
+    """∇C(θ) by the textbook equations, vectorised over the batch; θ may be complex."""
+    L, m = len(sizes) - 1, X.shape[0]
+    w, b, i = [None], [None], 0
+    for l in range(1, L + 1):
+        w.append(theta[i : i + sizes[l] * sizes[l - 1]].reshape(sizes[l], sizes[l - 1]))
+        i += sizes[l] * sizes[l - 1]
+        b.append(theta[i : i + sizes[l]])
+        i += sizes[l]
+    A, Z, D = [X.astype(complex)], [None], [None]
+    for l in range(1, L + 1):
+        Z.append(A[-1] @ w[l].T + b[l])
+        a, d = _act(acts[l - 1], Z[-1])
+        A.append(a)
+        D.append(d)
+    aL = A[L]
+    if cost in ("cross_entropy", "log_likelihood"):
+        delta = aL - Y
+    elif acts[-1] == "softmax":  # quadratic cost through the softmax Jacobian
+        g = aL - Y
+        delta = aL * (g - (aL * g).sum(axis=1, keepdims=True))
+    else:
+        delta = (aL - Y) * D[L]
+    grads = []
+    for l in range(L, 0, -1):
+        if l < L:
+            delta = (delta @ w[l + 1]) * D[l]
+        grads.append((delta.T @ A[l - 1] / m + lam * w[l], delta.sum(axis=0) / m))
+    return np.concatenate([np.concatenate([gw.ravel(), gb]) for gw, gb in grads[::-1]])
+
+
+def _complex_step_hvp(net, X, Y, v, h=1e-20):
+    acts = [act.name for act in net.activations[1:]]
+    theta = net.get_params().astype(complex) + 1j * h * v
+    g = _reference_gradient(net.sizes, acts, net.cost.name, net.weight_decay, theta, X, Y)
+    return g.imag / h
+
+
+HVP_CASES = [
+    ([3, 4, 3], ["sigmoid", "sigmoid"], "quadratic"),
+    ([3, 4, 3], ["tanh", "identity"], "quadratic"),
+    ([3, 4, 3], ["tanh", "softmax"], "quadratic"),
+    ([3, 4, 3], ["lecun_tanh", "sigmoid"], "cross_entropy"),
+    ([3, 4, 3], ["sigmoid", "softmax"], "log_likelihood"),
+    ([3, 5, 4, 3], ["tanh", "sigmoid", "softmax"], "log_likelihood"),
+    ([3, 5, 4, 2], ["relu", "lecun_tanh", "sigmoid"], "cross_entropy"),
+    ([2, 3, 3, 2], ["sigmoid", "tanh", "tanh"], "quadratic"),
+]
+
+
+def _hvp_problem(rng, sizes, acts, cost, m=7, weight_decay=0.02):
+    net = bp.Network(sizes, acts, cost, weight_decay=weight_decay, seed=4)
+    for l in range(1, net.L + 1):  # biases away from zero, so every term is exercised
+        net.b[l][:] = 0.3 * rng.standard_normal(net.b[l].shape)
+    X = rng.standard_normal((m, sizes[0]))
+    Y = make_targets(rng, acts[-1], cost, m, sizes[-1])
+    return net, X, Y
+
+
+@pytest.mark.parametrize("sizes, acts, cost", HVP_CASES)
+def test_reference_gradient_is_backprops(rng, sizes, acts, cost):
+    # the test's own gradient is right (checked on real θ against bp, itself checked
+    # against finite differences elsewhere), so its complex step is a fair reference
+    net, X, Y = _hvp_problem(rng, sizes, acts, cost)
+    ref = _reference_gradient(sizes, acts, cost, net.weight_decay,
+                              net.get_params().astype(complex), X, Y)
+    assert np.max(np.abs(ref.imag)) == 0
+    assert bp.relative_error(ref.real, net.backprop(X, Y).flat()) < 1e-13
+
+
+@pytest.mark.parametrize("sizes, acts, cost", HVP_CASES)
+@pytest.mark.parametrize("weight_decay", [0.0, 0.05])
+def test_hvp_equals_the_complex_step_reference(rng, sizes, acts, cost, weight_decay):
+    net, X, Y = _hvp_problem(rng, sizes, acts, cost, weight_decay=weight_decay)
+    before = net.get_params().copy()
+    for _ in range(3):
+        v = rng.standard_normal(net.n_parameters)
+        exact = ad.hessian_vector_product(net, X, Y, v)
+        ref = _complex_step_hvp(net, X, Y, v)
+        assert exact.dtype == np.float64 and exact.shape == (net.n_parameters,)
+        # both exact up to rounding: agreement to a few hundred units of roundoff
+        assert np.linalg.norm(exact - ref) <= 1e-13 * np.linalg.norm(ref)
+    np.testing.assert_array_equal(net.get_params(), before)
+
+
+@pytest.mark.parametrize("sizes, acts, cost", HVP_CASES[:5])
+def test_full_hessian_from_exact_products_equals_an_independent_one(rng, sizes, acts, cost):
+    net, X, Y = _hvp_problem(rng, sizes, acts, cost)
+    P = net.n_parameters
+    reference = np.column_stack([_complex_step_hvp(net, X, Y, e) for e in np.eye(P)])
+    columns = np.column_stack([ad.hessian_vector_product(net, X, Y, e) for e in np.eye(P)])
+    scale = np.max(np.abs(reference))
+    assert np.max(np.abs(columns - reference)) <= 1e-13 * scale
+    # an exact Hessian is symmetric: the computed columns are, to rounding
+    assert np.max(np.abs(columns - columns.T)) <= 1e-13 * scale
+
+
+@pytest.mark.parametrize("sizes, acts, cost", HVP_CASES[3:6])
+def test_hvp_is_the_limit_of_differences_of_gradients(rng, sizes, acts, cost):
+    # (∇C(θ + hv) − ∇C(θ − hv)) / 2h = H v + h² r + O(h⁴): halving h divides the
+    # difference from the exact product by 4, which exactness predicts and nothing else
+    net, X, Y = _hvp_problem(rng, sizes, acts, cost)
+    theta = net.get_params().copy()
+    v = rng.standard_normal(net.n_parameters)
+    v /= np.linalg.norm(v)
+    exact = ad.hessian_vector_product(net, X, Y, v)
+
+    def grad(t):
+        net.set_params(t)
+        return net.backprop(X, Y).flat()
+
+    errors = []
+    for h in (0.04, 0.02, 0.01, 0.005):
+        fd = (grad(theta + h * v) - grad(theta - h * v)) / (2 * h)
+        errors.append(np.linalg.norm(fd - exact))
+    net.set_params(theta)
+    ratios = np.array(errors[:-1]) / np.array(errors[1:])
+    assert np.all((ratios > 3.8) & (ratios < 4.2)), ratios
+    # and at the default step of bp.curvature, to that difference's error
+    fd = bp.curvature.hessian_vector_product(net, X, Y, v, method="difference")
+    assert np.linalg.norm(fd - exact) <= 1e-7 * np.linalg.norm(exact)
+
+
+def test_hvp_is_linear_and_symmetric(rng):
+    net, X, Y = _hvp_problem(rng, [4, 6, 3], ["tanh", "softmax"], "log_likelihood")
+    u, v = rng.standard_normal((2, net.n_parameters))
+    Hu = ad.hessian_vector_product(net, X, Y, u)
+    Hv = ad.hessian_vector_product(net, X, Y, v)
+    np.testing.assert_allclose(ad.hessian_vector_product(net, X, Y, 2 * u - 3 * v),
+                               2 * Hu - 3 * Hv, rtol=1e-12, atol=1e-14)
+    assert abs(u @ Hv - v @ Hu) <= 1e-13 * abs(u @ Hv)
+    assert not np.any(ad.hessian_vector_product(net, X, Y, np.zeros(net.n_parameters)))
+
+
+def test_hvp_with_labels_and_float32(rng):
+    net, X, Y = _hvp_problem(rng, [4, 6, 3], ["sigmoid", "softmax"], "log_likelihood")
+    v = rng.standard_normal(net.n_parameters)
+    np.testing.assert_array_equal(ad.hessian_vector_product(net, X, Y.argmax(axis=1), v),
+                                  ad.hessian_vector_product(net, X, Y, v))
+    net32 = bp.Network([4, 6, 3], ["sigmoid", "softmax"], "log_likelihood",
+                       weight_decay=0.02, dtype=np.float32, seed=4)
+    net32.set_params(net.get_params().astype(np.float32))
+    got = ad.hessian_vector_product(net32, X, Y, v)
+    assert got.dtype == np.float64
+    assert bp.relative_error(got, ad.hessian_vector_product(net, X, Y, v)) < 1e-4
+
+
+@pytest.mark.parametrize("sizes", [[3, 4, 2], [5, 7, 6, 4], [2, 3, 3, 3, 1]])
+@pytest.mark.parametrize("m", [1, 9])
+def test_hvp_costs_8U_minus_5u1_multiply_adds(sizes, m, rng):
+    # u_l = m n_l n_{l-1}: forward U; tangents of the forward pass 2U - u_1 (Ȧ⁰ = 0);
+    # BP2 U - u_1 and its tangent 2(U - u_1); tangent of BP4 2U - u_1 (δᵀ Ȧ⁰ = 0)
+    net = bp.Network(sizes, "tanh", "quadratic")
+    X = rng.standard_normal((m, sizes[0]))
+    Y = rng.random((m, sizes[-1]))
+    u = [m * sizes[l] * sizes[l - 1] for l in range(1, len(sizes))]
+    with opcount.counting() as c:
+        ad.hessian_vector_product(net, X, Y, np.ones(net.n_parameters))
+    assert c.macs == 8 * sum(u) - 5 * u[0]
+    assert c.macs < 3 * (3 * sum(u) - u[0])  # fewer than three gradients' products
+
+
+def test_hvp_bad_input(rng, small_net):
+    X = rng.standard_normal((5, 4))
+    Y = rng.random((5, 3))
+    P = small_net.n_parameters
+    with pytest.raises(ValueError, match=rf"v must have shape \({P},\)"):
+        ad.hessian_vector_product(small_net, X, Y, np.ones(P - 1))
+    with pytest.raises(ValueError, match="v must have shape"):
+        ad.hessian_vector_product(small_net, X, Y, np.ones((P, 1)))
+    for bad in (np.nan, np.inf):
+        v = np.ones(P)
+        v[3] = bad
+        with pytest.raises(ValueError, match="v contains NaN or infinity"):
+            ad.hessian_vector_product(small_net, X, Y, v)
+    with pytest.raises(TypeError, match="v must be a real vector"):
+        ad.hessian_vector_product(small_net, X, Y, ["a"] * P)
+    with pytest.raises(TypeError, match="v must be a real vector"):
+        ad.hessian_vector_product(small_net, X, Y, np.ones(P) * 1j)
+    with pytest.raises(ValueError, match="X has 3 columns"):
+        ad.hessian_vector_product(small_net, X[:, :3], Y, np.ones(P))
+    with pytest.raises(ValueError, match="y"):
+        ad.hessian_vector_product(small_net, X, Y[:4], np.ones(P))

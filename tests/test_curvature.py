@@ -1,4 +1,5 @@
-"""Hessian-vector products, power iteration and the diagonal Hessian, checked independently."""
+"""Hessian-vector products (exact and by differences of gradients), power iteration and the
+diagonal Hessian, checked independently."""
 
 from __future__ import annotations
 
@@ -34,30 +35,46 @@ def test_hvp_exact_on_a_linear_network(rng):
     H = _linear_hessian(X, 2, 0.3)
     for _ in range(3):
         v = rng.standard_normal(net.n_parameters)
+        # exact by default (forward over reverse): equal to rounding
         np.testing.assert_allclose(
-            curvature.hessian_vector_product(net, X, Y, v), H @ v, rtol=1e-7, atol=1e-9
+            curvature.hessian_vector_product(net, X, Y, v), H @ v, rtol=1e-13, atol=1e-14
         )
-    np.testing.assert_allclose(curvature.hessian(net, X, Y), H, rtol=1e-7, atol=1e-9)
-    np.testing.assert_allclose(
-        curvature.hessian(net, X, Y, symmetrise=False), H, rtol=1e-7, atol=1e-9
-    )
+        # the cost is quadratic, so the centred difference has no truncation error
+        np.testing.assert_allclose(
+            curvature.hessian_vector_product(net, X, Y, v, method="difference"),
+            H @ v, rtol=1e-7, atol=1e-9,
+        )
+    np.testing.assert_allclose(curvature.hessian(net, X, Y), H, rtol=1e-13, atol=1e-14)
+    for symmetrise in (True, False):
+        np.testing.assert_allclose(
+            curvature.hessian(net, X, Y, method="difference", symmetrise=symmetrise),
+            H, rtol=1e-7, atol=1e-9,
+        )
 
 
 def test_unsymmetrised_hessian_holds_the_computed_columns(rng):
     # Column i is the finite-difference product H e_i, as computed; its asymmetry is small
-    # but not zero, and symmetrising it gives the default result.
+    # but not zero, and symmetrising it gives the default result. The exact Hessian's
+    # columns are symmetric to rounding, far below the differences' asymmetry.
     net = bp.Network([3, 4, 2], ["tanh", "sigmoid"], "quadratic", seed=7)
     X = rng.standard_normal((9, 3))
     Y = rng.random((9, 2))
-    raw = curvature.hessian(net, X, Y, symmetrise=False)
+    raw = curvature.hessian(net, X, Y, method="difference", symmetrise=False)
     e = np.zeros(net.n_parameters)
     for i in (0, 5, net.n_parameters - 1):
         e[i] = 1.0
-        np.testing.assert_array_equal(raw[:, i], curvature.hessian_vector_product(net, X, Y, e))
+        np.testing.assert_array_equal(
+            raw[:, i], curvature.hessian_vector_product(net, X, Y, e, method="difference")
+        )
         e[i] = 0.0
-    np.testing.assert_array_equal(curvature.hessian(net, X, Y), 0.5 * (raw + raw.T))
+    np.testing.assert_array_equal(
+        curvature.hessian(net, X, Y, method="difference"), 0.5 * (raw + raw.T)
+    )
     asymmetry = np.max(np.abs(raw - raw.T))
     assert 0 < asymmetry < 1e-7 * np.max(np.abs(raw))
+    exact = curvature.hessian(net, X, Y, symmetrise=False)
+    assert np.max(np.abs(exact - exact.T)) < 1e-14 * np.max(np.abs(exact))
+    assert np.max(np.abs(raw - exact)) < 1e-7 * np.max(np.abs(exact))
 
 
 def _cost_second_differences(net: bp.Network, X, Y, h: float = 1e-4) -> np.ndarray:
@@ -91,13 +108,15 @@ def _cost_second_differences(net: bp.Network, X, Y, h: float = 1e-4) -> np.ndarr
         (["lecun_tanh", "sigmoid"], "cross_entropy"),
     ],
 )
-def test_hvp_matches_second_differences_of_the_cost(rng, acts, cost):
+@pytest.mark.parametrize("method", ["exact", "difference"])
+def test_hvp_matches_second_differences_of_the_cost(rng, acts, cost, method):
     net = bp.Network([2, 3, 2], acts, cost, weight_decay=0.01, seed=3)
     X = rng.standard_normal((6, 2))
     Y = np.eye(2)[rng.integers(0, 2, 6)] if cost == "log_likelihood" else rng.random((6, 2))
     H_ref = _cost_second_differences(net, X, Y)
     v = rng.standard_normal(net.n_parameters)
-    Hv = curvature.hessian_vector_product(net, X, Y, v)
+    Hv = curvature.hessian_vector_product(net, X, Y, v, method=method)
+    # the reference's own error (h² truncation, rounding / h²) sets the tolerance
     assert np.linalg.norm(Hv - H_ref @ v) <= 1e-5 * np.linalg.norm(H_ref @ v)
 
 
@@ -107,14 +126,18 @@ def test_hvp_is_symmetric_linear_and_restores_parameters(rng, small_net):
     theta = small_net.get_params().copy()
     u = rng.standard_normal(small_net.n_parameters)
     v = rng.standard_normal(small_net.n_parameters)
-    Hu = curvature.hessian_vector_product(small_net, X, Y, u)
-    Hv = curvature.hessian_vector_product(small_net, X, Y, v)
-    assert abs(u @ Hv - v @ Hu) <= 1e-7 * max(abs(u @ Hv), 1e-12)
-    np.testing.assert_allclose(
-        curvature.hessian_vector_product(small_net, X, Y, 3 * v), 3 * Hv, rtol=1e-6, atol=1e-10
-    )
-    assert not np.any(curvature.hessian_vector_product(small_net, X, Y, np.zeros_like(v)))
-    np.testing.assert_array_equal(small_net.get_params(), theta)
+    for method, tol in (("exact", 1e-13), ("difference", 1e-7)):
+        Hu = curvature.hessian_vector_product(small_net, X, Y, u, method=method)
+        Hv = curvature.hessian_vector_product(small_net, X, Y, v, method=method)
+        assert abs(u @ Hv - v @ Hu) <= tol * max(abs(u @ Hv), 1e-12)
+        np.testing.assert_allclose(
+            curvature.hessian_vector_product(small_net, X, Y, 3 * v, method=method),
+            3 * Hv, rtol=tol * 10, atol=1e-10,
+        )
+        assert not np.any(
+            curvature.hessian_vector_product(small_net, X, Y, np.zeros_like(v), method=method)
+        )
+        np.testing.assert_array_equal(small_net.get_params(), theta)
 
 
 def test_hvp_from_gradient_on_a_quadratic_function():
@@ -153,9 +176,38 @@ def test_largest_hessian_eigenvalue_matches_the_full_hessian(rng):
     Y = np.eye(3)[rng.integers(0, 3, 30)]
     net = bp.Network([3, 4, 3], ["tanh", "softmax"], "log_likelihood", weight_decay=0.05, seed=0)
     bp.train(net, X, Y, epochs=50, batch_size=30, learning_rate=0.5, monitor=False)
-    H = curvature.hessian(net, X, Y)
-    res = curvature.largest_hessian_eigenvalue(net, X, Y, iterations=1000, tol=1e-10)
-    assert res.eigenvalue == pytest.approx(np.linalg.eigvalsh(H)[-1], rel=1e-5)
+    top = np.linalg.eigvalsh(curvature.hessian(net, X, Y))[-1]
+    res = curvature.largest_hessian_eigenvalue(net, X, Y, iterations=1000, tol=1e-12)
+    assert res.eigenvalue == pytest.approx(top, rel=1e-9)
+    fd = curvature.largest_hessian_eigenvalue(
+        net, X, Y, iterations=1000, tol=1e-12, method="difference"
+    )
+    assert fd.eigenvalue == pytest.approx(top, rel=1e-6)
+    # the exact products are what power iteration multiplies by
+    again = curvature.power_iteration(
+        lambda v: bp.autodiff.hessian_vector_product(net, X, Y, v), net.n_parameters,
+        iterations=1000, tol=1e-12,
+    )
+    assert again.estimates == res.estimates
+
+
+def test_method_is_checked(rng, small_net):
+    X = rng.standard_normal((5, 4))
+    Y = rng.random((5, 3))
+    v = np.ones(small_net.n_parameters)
+    with pytest.raises(ValueError, match="method must be 'exact' or 'difference'"):
+        curvature.hessian_vector_product(small_net, X, Y, v, method="R")
+    with pytest.raises(ValueError, match="eps is the step of method='difference'"):
+        curvature.hessian_vector_product(small_net, X, Y, v, eps=1e-4)
+    with pytest.raises(ValueError, match="eps is the step"):
+        curvature.hessian(small_net, X, Y, eps=1e-4)
+    with pytest.raises(ValueError, match="method must be"):
+        curvature.largest_hessian_eigenvalue(small_net, X, Y, method="exactly")
+    # the default is the exact product
+    np.testing.assert_array_equal(
+        curvature.hessian_vector_product(small_net, X, Y, v),
+        bp.autodiff.hessian_vector_product(small_net, X, Y, v),
+    )
 
 
 def _output_jacobian(net: bp.Network, x: np.ndarray, h: float = 1e-6) -> np.ndarray:
@@ -240,14 +292,21 @@ def test_layer_gradient_norms_match_finite_differences(rng):
 def test_bad_input_is_rejected(rng, small_net):
     X = rng.standard_normal((5, 4))
     Y = rng.random((5, 3))
-    with pytest.raises(ValueError, match="v must have shape"):
-        curvature.hessian_vector_product(small_net, X, Y, np.ones(3))
-    with pytest.raises(ValueError, match="NaN"):
-        curvature.hessian_vector_product(small_net, X, Y, np.full(small_net.n_parameters, np.nan))
-    with pytest.raises(TypeError, match="v must be a real vector"):
-        curvature.hessian_vector_product(small_net, X, Y, ["a"] * small_net.n_parameters)
+    for method in ("exact", "difference"):
+        with pytest.raises(ValueError, match="v must have shape"):
+            curvature.hessian_vector_product(small_net, X, Y, np.ones(3), method=method)
+        with pytest.raises(ValueError, match="NaN"):
+            curvature.hessian_vector_product(
+                small_net, X, Y, np.full(small_net.n_parameters, np.nan), method=method
+            )
+        with pytest.raises(TypeError, match="v must be a real vector"):
+            curvature.hessian_vector_product(
+                small_net, X, Y, ["a"] * small_net.n_parameters, method=method
+            )
     with pytest.raises(ValueError, match="eps"):
-        curvature.hessian_vector_product(small_net, X, Y, np.ones(small_net.n_parameters), eps=-1.0)
+        curvature.hessian_vector_product(
+            small_net, X, Y, np.ones(small_net.n_parameters), method="difference", eps=-1.0
+        )
     with pytest.raises(ValueError, match="X has 3 columns"):
         curvature.hessian_vector_product(small_net, X[:, :3], Y, np.ones(small_net.n_parameters))
     with pytest.raises(ValueError, match="n must be a positive integer"):
