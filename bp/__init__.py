@@ -16,12 +16,12 @@ network      the Network class: forward pass and backpropagation (BP1–BP4)
 activations  σ and σ′: sigmoid, tanh, LeCun's tanh, ReLU, identity, softmax
 costs        quadratic, cross-entropy and log-likelihood costs; δ^L (BP1)
 train        mini-batch SGD with momentum, schedules, early stopping
-naive        finite-difference and forward-mode gradients (the slow ways)
+naive        finite differences, forward mode per weight and per neuron
 gradcheck    compare a gradient with centred finite differences
 opcount      exact multiply–add counts of each method
 data         the embedded 8×8 digits, toy sets, an MNIST IDX reader
 io           save and load parameters (np.savez, no pickle)
-checkpoint   gradient checkpointing: less memory for a little recomputation
+checkpoint   checkpointing (every k layers, binomial): memory for recomputation
 paths        the chain rule summed path by path (what backprop avoids)
 autodiff     a small reverse-mode automatic-differentiation engine
 measure      honest timing and memory measurement on a shared machine
@@ -48,7 +48,11 @@ from . import (
 )
 from .gradcheck import check_gradient, relative_error
 from .io import load, save
-from .naive import finite_difference_gradient, forward_mode_gradient
+from .naive import (
+    finite_difference_gradient,
+    forward_mode_gradient,
+    neuron_forward_mode_gradient,
+)
 from .network import ForwardPass, Gradient, Network
 from .train import History, evaluate, inverse_time_decay, step_decay, train
 
@@ -67,6 +71,7 @@ __all__ = [
     "relative_error",
     "finite_difference_gradient",
     "forward_mode_gradient",
+    "neuron_forward_mode_gradient",
     "save",
     "load",
     "activations",

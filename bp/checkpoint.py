@@ -17,11 +17,18 @@ are alive at once, which is smallest near k = √(L/2): memory O(√L) instead
 of O(L). The price is one more forward pass through every segment but the
 top one: at most one extra forward pass in all. The gradient is the same,
 operation for operation, as :meth:`bp.network.Network.backprop`'s.
+
+The **binomial** schedule (Griewank 1992; Griewank & Walther's *revolve*,
+2000) does better for a fixed budget of s stored activations: it places
+checkpoints recursively so that the number of recomputed layer passes is
+the smallest possible, :func:`binomial_recomputations`, which grows only
+like L·log L for s ≈ log L. :func:`binomial_backprop` runs it.
 """
 
 from __future__ import annotations
 
 import math
+from math import comb
 from collections.abc import Sequence
 
 import numpy as np
@@ -36,6 +43,8 @@ __all__ = [
     "checkpointed_backprop",
     "checkpoint_macs",
     "stored_floats",
+    "binomial_recomputations",
+    "binomial_backprop",
 ]
 
 
@@ -176,3 +185,140 @@ def stored_floats(sizes: Sequence[int], m: int = 1, every: int | None = None) ->
         kept = sum(s[c] for c in marks[1 : i + 1])
         peak = max(peak, kept + 2 * sum(s[l] for l in range(start + 1, end + 1)))
     return m * peak
+
+
+# ---------------------------------------------------------------- binomial (revolve)
+def _check_slots(slots, name: str = "slots") -> int:
+    what = "stored activations" if name == "slots" else "layers"
+    if isinstance(slots, bool) or not isinstance(slots, (int, np.integer)):
+        raise TypeError(f"{name} must be a positive integer ({what}), got {slots!r}")
+    if slots < 1:
+        raise ValueError(f"{name} must be a positive integer ({what}), got {slots!r}")
+    return int(slots)
+
+
+def binomial_recomputations(L: int, slots: int) -> int:
+    """The fewest layer passes that reversing L layers with ``slots`` stored activations recomputes.
+
+    The model of Griewank (1992) and *revolve* (Griewank & Walther 2000): the
+    backward step of layer l re-runs layer l from a^{l-1} and keeps its z^l,
+    a^l only while it is used; besides that, at most ``slots`` activations
+    a^c are kept at once, the input a^0 among them. With
+    β(s, r) = C(s + r, s) and r the smallest integer with β(s, r) ≥ L,
+
+        t(L, s) = r·L − β(s + 1, r − 1)    (β(·, −1) = 0),
+
+    counted in forward layer passes beyond the L of the backward steps.
+    ``slots = 1`` recomputes from the input every time, L(L − 1)/2;
+    ``slots >= L - 1`` stores every activation on the way up, L − 1.
+
+    Raises
+    ------
+    TypeError, ValueError
+        If ``L`` or ``slots`` is not a positive integer.
+    """
+    L = _check_slots(L, "L")
+    s = _check_slots(slots)
+    r = 0
+    while comb(s + r, s) < L:
+        r += 1
+    return r * L - (comb(s + r, s + 1) if r >= 1 else 0)
+
+
+def _binomial_split(length: int, slots: int) -> int:
+    """Where to put the next checkpoint: advance j layers, j minimising the total."""
+    best_j, best = 1, None
+    for j in range(1, length):
+        cost = (j + binomial_recomputations(length - j, slots - 1)
+                + binomial_recomputations(j, slots))
+        if best is None or cost < best:
+            best_j, best = j, cost
+    return best_j
+
+
+def binomial_backprop(net: Network, X, y, slots: int) -> Gradient:
+    """The gradient of the mean cost with the binomial checkpoint schedule.
+
+    At most ``slots`` activations a^c are kept at once (the input among
+    them), plus z^l, a^l of the one layer whose backward step runs. To
+    reverse layers start+1 … start+n from a kept a^start with s slots: if
+    n = 1, run the layer and its backward step; if s = 1, recompute from
+    a^start for each layer, top down; otherwise advance j layers, keep a^j,
+    reverse the n − j layers above with s − 1 slots, drop a^j, and reverse
+    the j layers below with s slots, choosing j by
+    :func:`binomial_recomputations` so that the total is the smallest.
+
+    Parameters
+    ----------
+    net : Network
+    X : array_like, shape (m, n_0)
+    y : array_like, shape (m, n_L), or (m,) integer class labels
+    slots : int
+        Stored activations allowed at once, a^0 included (≥ 1).
+
+    Returns
+    -------
+    Gradient
+        Equal to ``net.backprop(X, y)`` to the last bit (the same operations
+        in the same order).
+
+    Raises
+    ------
+    TypeError, ValueError
+        For bad inputs or targets (as :meth:`bp.network.Network.backprop`), or
+        ``slots`` that is not a positive integer.
+    """
+    X = check_inputs(X, net.sizes[0], net.dtype)
+    Y = net._targets(y, X.shape[0])
+    return _binomial_backprop(net, X, Y, _check_slots(slots))
+
+
+def _binomial_backprop(net: Network, X: np.ndarray, Y: np.ndarray, slots: int,
+                       trace: list | None = None) -> Gradient:
+    """The schedule of :func:`binomial_backprop`; ``trace`` collects every layer run."""
+    L, w, m = net.L, net.w, X.shape[0]
+    nabla_w: list = [None] * (L + 1)
+    nabla_b: list = [None] * (L + 1)
+    state: dict = {}  # "grad_a": ∂C/∂a^l handed down by the layer above
+
+    def advance(a: np.ndarray, start: int, steps: int) -> np.ndarray:
+        for l in range(start + 1, start + steps + 1):
+            if trace is not None:
+                trace.append(l)
+            a = net.activations[l](opcount.matmul(a, w[l].T) + net.b[l])
+        return a
+
+    def backward_step(l: int, a_prev: np.ndarray) -> None:
+        """Run layer l from a^{l-1} (keeping z^l, a^l), then BP1/BP2, BP3, BP4."""
+        if trace is not None:
+            trace.append(l)
+        z = opcount.matmul(a_prev, w[l].T) + net.b[l]  # Z^l = A^{l-1} (w^l)ᵀ + b^l
+        a = net.activations[l](z)
+        if l == L:
+            delta = net.cost.output_error(z, a, Y, net.activations[L])  # BP1
+        else:
+            delta = state["grad_a"] * net.activations[l].derivative(z, a)  # BP2
+        nabla_b[l] = delta.sum(axis=0) / m  # BP3
+        nabla_w[l] = opcount.matmul(delta.T, a_prev) / m  # BP4
+        if net.weight_decay:
+            nabla_w[l] += net.weight_decay * w[l]
+        if l > 1:
+            state["grad_a"] = opcount.matmul(delta, w[l])  # δ^l w^l, for layer l-1
+
+    def reverse(a_start: np.ndarray, start: int, n: int, s: int) -> None:
+        while n > 0:  # the lower part is a loop: same a_start, same slots
+            if n == 1:
+                backward_step(start + 1, a_start)
+                return
+            if s == 1:
+                for i in range(n, 0, -1):  # layer start+i from a^start, each time
+                    backward_step(start + i, advance(a_start, start, i - 1))
+                return
+            j = _binomial_split(n, s)
+            a_j = advance(a_start, start, j)  # a checkpoint at layer start+j
+            reverse(a_j, start + j, n - j, s - 1)
+            del a_j
+            n = j
+
+    reverse(X, 0, L, slots)
+    return Gradient(nabla_w, nabla_b)

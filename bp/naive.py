@@ -10,6 +10,12 @@ O(P·W) = O(W²), against backpropagation's O(W).
 * :func:`forward_mode_gradient` pushes an exact tangent through the network
   once per parameter (forward-mode automatic differentiation). Exact, but
   still one tangent pass per parameter.
+* :func:`neuron_forward_mode_gradient` is forward mode seeded per **neuron**:
+  a tangent on the pre-activation z^l_j gives ∂C_x/∂z^l_j = δ^l_j for every
+  example x, and every weight into that neuron follows from
+  ∂C/∂w^l_{jk} = (1/m) Σ_x δ^l_j a^{l-1}_k. One tangent pass per neuron
+  instead of one per parameter: O(N·W) for N neurons, the strongest simple
+  rival of backpropagation.
 """
 
 from __future__ import annotations
@@ -20,7 +26,12 @@ from . import opcount
 from ._validation import check_inputs, check_positive
 from .network import Gradient, Network
 
-__all__ = ["finite_difference_gradient", "forward_mode_gradient", "total_cost"]
+__all__ = [
+    "finite_difference_gradient",
+    "forward_mode_gradient",
+    "neuron_forward_mode_gradient",
+    "total_cost",
+]
 
 
 def total_cost(net: Network, X: np.ndarray, Y: np.ndarray) -> float:
@@ -130,4 +141,59 @@ def forward_mode_gradient(net: Network, X, y) -> Gradient:
             dz = np.zeros_like(z[l])
             dz[:, j] = 1  # ∂z^l_j/∂b^l_j = 1
             grad.b[l][j] = derivative_of_cost(l, dz)
+    return grad
+
+
+def neuron_forward_mode_gradient(net: Network, X, y) -> Gradient:
+    """The exact gradient by forward mode seeded per neuron: one tangent pass per neuron.
+
+    For each neuron j of each layer l, the tangent ``dz^l = e_j`` (a one on
+    z^l_j, for every example) is pushed forward to the output exactly as in
+    :func:`forward_mode_gradient`, and its contraction with δ^L gives the
+    error of that neuron, ``δ^l_j = ∂C_x/∂z^l_j``, for every example x. Then,
+    without further passes,
+
+    * ∂C/∂w^l_{jk} = (1/m) Σ_x δ^l_j a^{l-1}_k (+ λ w^l_{jk}): the errors of
+      the m examples times A^{l-1}, a (1 × m)(m × n_{l-1}) product;
+    * ∂C/∂b^l_j = (1/m) Σ_x δ^l_j.
+
+    So it needs N = n_1 + … + n_L tangent passes instead of P, each through
+    the layers above the seed. The cost is
+    :func:`bp.opcount.neuron_forward_mode_macs`.
+
+    Parameters
+    ----------
+    net : Network
+    X : array_like, shape (m, n_0)
+    y : array_like, shape (m, n_L), or (m,) integer class labels
+
+    Returns
+    -------
+    Gradient
+        Equal to ``net.backprop(X, y)`` up to rounding.
+
+    Raises
+    ------
+    TypeError, ValueError
+        For bad inputs or targets, as :meth:`bp.network.Network.backprop`.
+    """
+    X = check_inputs(X, net.sizes[0], net.dtype)
+    Y = net._targets(y, X.shape[0])
+    m, L = X.shape[0], net.L
+    fp = net._forward(X)
+    z, a = fp.z, fp.a
+    delta_L = net.cost.output_error(z[L], a[L], Y, net.activations[L])  # ∂C_x/∂z^L
+
+    grad = _empty_gradient(net)
+    for l in range(1, L + 1):
+        for j in range(net.sizes[l]):
+            dz = np.zeros_like(z[l])
+            dz[:, j] = 1  # the seed: ∂z^l/∂z^l_j = e_j for every example
+            for k in range(l + 1, L + 1):  # push the tangent to the output
+                da = net.activations[k - 1].jvp(z[k - 1], a[k - 1], dz)
+                dz = opcount.matmul(da, net.w[k].T)
+            delta_j = np.sum(delta_L * dz, axis=1)  # δ^l_j of every example
+            row = opcount.matmul(delta_j[None, :], a[l - 1])[0]  # Σ_x δ^l_j a^{l-1}
+            grad.w[l][j] = row / m + net.weight_decay * net.w[l][j]
+            grad.b[l][j] = np.sum(delta_j) / m
     return grad

@@ -9,7 +9,8 @@ term that is not counted.
 Two independent ways to get a count:
 
 * closed-form formulas (:func:`forward_macs`, :func:`backward_macs`,
-  :func:`finite_difference_macs`, :func:`forward_mode_macs`);
+  :func:`finite_difference_macs`, :func:`forward_mode_macs`,
+  :func:`neuron_forward_mode_macs`);
 * an instrumented run: every matrix product in ``bp``'s batch code goes
   through :func:`matmul`, which adds its MACs to the active
   :class:`OpCounter` (``with counting() as c: ...; c.macs``).
@@ -35,6 +36,8 @@ __all__ = [
     "gradient_macs",
     "finite_difference_macs",
     "forward_mode_macs",
+    "neuron_forward_mode_macs",
+    "n_neurons",
 ]
 
 
@@ -98,6 +101,12 @@ def n_parameters(sizes: Sequence[int]) -> int:
     return sum(s[l] * (s[l - 1] + 1) for l in range(1, len(s)))
 
 
+def n_neurons(sizes: Sequence[int]) -> int:
+    """Number of neurons outside the input layer, N = n_1 + … + n_L."""
+    s = _sizes(sizes)
+    return sum(s[1:])
+
+
 def forward_macs(sizes: Sequence[int], m: int = 1) -> int:
     """MACs of one forward pass over m examples: m Σ_l n_l n_{l−1} = m·W."""
     return m * n_weights(sizes)
@@ -149,4 +158,22 @@ def forward_mode_macs(sizes: Sequence[int], m: int = 1) -> int:
         P_l = s[l] * (s[l - 1] + 1)
         above = sum(s[k] * s[k - 1] for k in range(l + 1, L + 1))
         total += P_l * m * above
+    return total
+
+
+def neuron_forward_mode_macs(sizes: Sequence[int], m: int = 1) -> int:
+    """MACs of forward mode seeded per neuron (:func:`bp.naive.neuron_forward_mode_gradient`).
+
+    One primal pass (m·W); then, for each of the n_l neurons of each layer
+    l, a tangent pass through the layers above, m Σ_{l′>l} n_{l′} n_{l′−1};
+    then, for each neuron, the (1 × m)(m × n_{l−1}) product that turns its
+    errors into the gradient of its weights, m·W for all neurons together.
+    Total 2·m·W + Σ_l n_l · m Σ_{l′>l} n_{l′} n_{l′−1}.
+    """
+    s = _sizes(sizes)
+    L = len(s) - 1
+    total = 2 * forward_macs(s, m)
+    for l in range(1, L + 1):
+        above = sum(s[k] * s[k - 1] for k in range(l + 1, L + 1))
+        total += s[l] * m * above
     return total

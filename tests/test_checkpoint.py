@@ -137,3 +137,90 @@ def test_bad_inputs_raise_like_backprop():
         checkpoint.checkpointed_backprop(net, X[:, :2], Y)
     with pytest.raises(ValueError, match="y"):
         checkpoint.checkpointed_backprop(net, X, Y[:, :1])
+
+
+# ---- the binomial schedule (Griewank 1992, revolve) ------------------------------------
+def _fewest_recomputations(L, slots, memo=None):
+    """Brute force over schedules: the fewest recomputed layer passes.
+
+    To reverse L layers from a kept a^0 with ``slots`` activations (a^0's slot
+    included): one layer needs no recomputation; with one slot, every layer
+    is recomputed from a^0 (0 + 1 + … + (L − 1)); otherwise try every place j
+    for the next checkpoint: j passes to reach it, the L − j layers above with
+    one slot fewer, the j layers below with the same slots.
+    """
+    memo = {} if memo is None else memo
+    if L == 1:
+        return 0
+    if slots == 1:
+        return sum(range(L))
+    if (L, slots) not in memo:
+        memo[L, slots] = min(j + _fewest_recomputations(L - j, slots - 1, memo)
+                             + _fewest_recomputations(j, slots, memo) for j in range(1, L))
+    return memo[L, slots]
+
+
+def test_binomial_formula_equals_brute_force():
+    memo: dict = {}
+    for L in range(1, 41):
+        for slots in range(1, 9):
+            assert checkpoint.binomial_recomputations(L, slots) == \
+                _fewest_recomputations(L, slots, memo), (L, slots)
+
+
+def test_binomial_formula_by_hand():
+    assert checkpoint.binomial_recomputations(10, 1) == 45  # 0 + 1 + … + 9
+    assert checkpoint.binomial_recomputations(10, 9) == 9   # store all on the way up
+    assert checkpoint.binomial_recomputations(1, 1) == 0
+    # s = 2, L = 3 = β(2, 1): store a^1 on the way up; the top layer from a^1
+    # (a^2 recomputed once), then layer 1: 2 passes (a^1, a^2) in all
+    assert checkpoint.binomial_recomputations(3, 2) == 2
+
+
+@pytest.mark.parametrize("L", [1, 2, 5, 7, 12])
+@pytest.mark.parametrize("slots", [1, 2, 3, 4, 12])
+def test_binomial_gradient_is_plain_backprop_bit_for_bit(L, slots):
+    for output, cost in (("softmax", "log_likelihood"), ("identity", "quadratic")):
+        net, X, Y = _problem([4] + [5] * (L - 1) + [3], "tanh", output, cost,
+                             weight_decay=0.05)
+        plain = net.backprop(X, Y)
+        binom = checkpoint.binomial_backprop(net, X, Y, slots)
+        for l in range(1, net.L + 1):
+            np.testing.assert_array_equal(binom.w[l], plain.w[l])
+            np.testing.assert_array_equal(binom.b[l], plain.b[l])
+
+
+@pytest.mark.parametrize("L, slots", [(6, 1), (6, 2), (13, 3), (20, 4), (33, 5), (16, 20)])
+def test_binomial_recomputations_instrumented(L, slots):
+    # equal widths n: every layer pass costs m·n·n MACs, so the instrumented count
+    # gives the number of layer passes; the gradient's own passes are known
+    n, m = 4, 3
+    net, X, Y = _problem([n] * (L + 1), "sigmoid", "sigmoid", "quadratic", m=m)
+    with opcount.counting() as c:
+        checkpoint.binomial_backprop(net, X, Y, slots)
+    extra, rest = divmod(c.macs - opcount.gradient_macs(net.sizes, m), m * n * n)
+    assert rest == 0
+    assert extra == _fewest_recomputations(L, slots)
+
+
+def test_binomial_keeps_few_activations():
+    rng = np.random.default_rng(0)
+    L, n, m = 24, 32, 512
+    net = bp.Network([n] * (L + 1), "relu", "quadratic")
+    X = rng.standard_normal((m, n))
+    Y = rng.standard_normal((m, n))
+    _, plain = peak_memory(lambda: net.backprop(X, Y))
+    _, binom = peak_memory(lambda: checkpoint.binomial_backprop(net, X, Y, 3))
+    # 2 stored activations, one layer's z and a, δ and ∂C/∂a: about 7 arrays, against 48
+    assert binom < 0.3 * plain
+
+
+@pytest.mark.parametrize("bad", [0, -1, 1.5, True, "2"])
+def test_bad_slots_raise(bad):
+    net, X, Y = _problem([3, 4, 2], "sigmoid", "sigmoid", "quadratic")
+    with pytest.raises((TypeError, ValueError), match="slots"):
+        checkpoint.binomial_backprop(net, X, Y, bad)
+    with pytest.raises((TypeError, ValueError), match="slots"):
+        checkpoint.binomial_recomputations(5, bad)
+    with pytest.raises((TypeError, ValueError), match="L"):
+        checkpoint.binomial_recomputations(bad, 2)

@@ -91,6 +91,17 @@ def forward_mode_by_loop(sizes, m):
     return macs
 
 
+def neuron_forward_mode_by_loop(sizes, m):
+    L = len(sizes) - 1
+    macs = forward_by_loop(sizes, m)  # the primal pass
+    for l in range(1, L + 1):
+        for _ in range(sizes[l]):  # one tangent per neuron of layer l, seeded at z^l_j
+            for k in range(l + 1, L + 1):  # it crosses layers l+1..L
+                macs += m * sizes[k - 1] * sizes[k]
+            macs += 1 * m * sizes[l - 1]  # (1 × m) errors times A^{l−1}: the weights into j
+    return macs
+
+
 # ---- counts of parameters --------------------------------------------------------
 @pytest.mark.parametrize("sizes", ARCHITECTURES)
 def test_weight_and_parameter_counts(sizes):
@@ -165,6 +176,36 @@ def test_forward_mode_counts(sizes, m):
     with opcount.counting() as c:
         bp.forward_mode_gradient(net, X, Y)
     assert c.macs == forward_mode_by_loop(sizes, m) == opcount.forward_mode_macs(sizes, m)
+
+
+@pytest.mark.parametrize("sizes", TINY + [[4, 5, 3], [3, 4, 6, 2, 3]])
+@pytest.mark.parametrize("m", [1, 3])
+def test_neuron_forward_mode_counts(sizes, m):
+    net, X, Y = _problem(sizes, m)
+    with opcount.counting() as c:
+        bp.neuron_forward_mode_gradient(net, X, Y)
+    assert c.macs == neuron_forward_mode_by_loop(sizes, m)
+    assert c.macs == opcount.neuron_forward_mode_macs(sizes, m)
+    # one primal product per layer; per neuron of layer l, one per layer above and one more
+    L = len(sizes) - 1
+    tangent = sum(sizes[l] * (L - l + 1) for l in range(1, L + 1))
+    assert c.products == L + tangent
+
+
+def test_neuron_count():
+    assert opcount.n_neurons([784, 30, 10]) == 40
+    assert opcount.n_neurons([5, 7, 6, 4]) == 17
+
+
+def test_neuron_seeding_beats_weight_seeding_by_the_fan_in():
+    # square layers [n, n, n]: per-weight forward mode carries n + 1 times as many
+    # tangents (one per parameter) as per-neuron forward mode (one per neuron)
+    for n in (8, 32, 128):
+        sizes = [n, n, n]
+        fm, nfm = opcount.forward_mode_macs(sizes), opcount.neuron_forward_mode_macs(sizes)
+        # layer-1 tangents: n(n+1) per weight, n per neuron, each crossing n·n MACs
+        assert fm - opcount.forward_macs(sizes) == n * (n + 1) * n * n
+        assert nfm - 2 * opcount.forward_macs(sizes) == n * n * n
 
 
 def test_naive_costs_grow_quadratically_and_backprop_linearly():
