@@ -40,7 +40,8 @@ except ImportError:  # pragma: no cover - outside the build, show the value inst
 
 
 __all__ = [
-    "ClaimError", "claim", "glue", "glue_number", "number", "one_blas_thread", "verdict", "word",
+    "ClaimError", "claim", "glue", "glue_number", "number", "one_blas_thread", "sci", "verdict",
+    "word",
 ]
 
 plt.rcParams.update(
@@ -96,12 +97,13 @@ def verdict(name: str, condition: Any, if_true: str, if_false: str) -> str:
 _SUPERSCRIPT = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
 
 
-def number(x: float, digits: int = 2) -> str:
+def number(x: float, digits: int = 2, scientific: bool = False) -> str:
     """``x`` written for reading, with ``digits`` significant digits.
 
     Plain decimals from 0.001 to 100,000 (``0.68``, ``1,234``), otherwise a power of ten
     in Unicode (``6.8 × 10⁻¹¹``) with no-break spaces, so it neither reads as code
-    (``6.8e-11``) nor breaks across lines.
+    (``6.8e-11``) nor breaks across lines. ``scientific=True`` always writes the power of
+    ten (to set numbers side by side in one form).
 
     Raises
     ------
@@ -121,12 +123,17 @@ def number(x: float, digits: int = 2) -> str:
     mantissa = round(x / 10.0**exponent, digits - 1)
     if abs(mantissa) >= 10:  # rounding carried into the next power: 9.99 -> 10
         mantissa, exponent = mantissa / 10, exponent + 1
-    if -3 <= exponent < 5:
+    if -3 <= exponent < 5 and not scientific:
         decimals = max(digits - 1 - exponent, 0)
         return f"{round(x, decimals):,.{decimals}f}".replace("-", "−")
     sign = "−" if mantissa < 0 else ""
     body = f"{abs(mantissa):.{digits - 1}f}"
     return f"{sign}{body}\u00a0×\u00a010{str(exponent).translate(_SUPERSCRIPT)}"
+
+
+def sci(x: float, digits: int = 2) -> str:
+    """``x`` always as a power of ten: ``sci(7.8e-5)`` is ``7.8 × 10⁻⁵``."""
+    return number(x, digits, scientific=True)
 
 
 def glue_number(name: str, x: float, digits: int = 2) -> str:

@@ -1,5 +1,8 @@
 """Sphinx extension for the reader's copy of the book: offline pages, runnable notebooks.
 
+**Style.** ``static/book.css`` is added to every page after the theme's stylesheets (for
+example, glued numbers and words in the prose's own weight instead of myst-nb's bold).
+
 **Offline.** Jupyter Book always loads sphinx-thebe, which puts the address of thebe's script
 on a CDN into every page (and a loader script that fetches it when live code is switched on).
 The book does not use thebe (``launch_buttons.thebe: false``), so this extension drops those
@@ -200,7 +203,17 @@ def _drop_thebe(app: Any, pagename: str, templatename: str, context: dict, doctr
             context[key] = [asset for asset in context[key] if not _is_thebe_asset(asset)]
 
 
+STATIC = Path(__file__).resolve().parent / "static"
+
+
+def _add_static(app: Any, config: Any) -> None:
+    config.html_static_path.append(str(STATIC))
+
+
 def setup(app: Any) -> dict[str, Any]:
+    # The book's stylesheet (book/_ext/static/book.css), on every page after the theme's.
+    app.connect("config-inited", _add_static)
+    app.add_css_file("book.css")
     app.add_config_value("reader_notebooks_branch", "notebooks", "html")
     app.add_config_value("reader_notebooks_pip", "", "html")
     app.connect("html-page-context", _drop_thebe)
