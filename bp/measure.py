@@ -6,8 +6,10 @@ here follow a few rules:
 
 * **interleave** the methods being compared, round after round, so that a
   slow spell of the machine hits all of them alike;
-* report the **minimum** (the least disturbed run) and the median of the
-  repeats, never a single run;
+* report the **median** of the repeats with their spread (and the
+  minimum, the least disturbed run), never a single run; visit sizes in a
+  new random order every round (:func:`time_grid`), and give fitted
+  slopes with a bootstrap confidence interval (:func:`slope_with_ci`);
 * optionally pin the BLAS library to **one thread** (:func:`blas_threads`,
   if ``threadpoolctl`` is installed) so that the work per call does not
   depend on how many cores happen to be free, and
@@ -41,6 +43,9 @@ __all__ = [
     "Timing",
     "time_interleaved",
     "loglog_fit",
+    "time_grid",
+    "slope_with_ci",
+    "cache_sizes",
     "peak_memory",
     "blas_threads",
     "limit_blas_threads",
@@ -139,6 +144,163 @@ def loglog_fit(x, y) -> tuple[float, float]:
         raise ValueError("x must hold at least two distinct values")
     slope, intercept = np.polyfit(np.log(x), np.log(y), 1)
     return float(slope), float(intercept)
+
+
+def time_grid(
+    cases: Mapping[object, Mapping[str, Callable[[], object]]],
+    *,
+    repeat: int = 3,
+    number: Mapping[object, Mapping[str, int]] | None = None,
+    clock: str = "process",
+    seed: int = 0,
+) -> dict[str, dict[object, np.ndarray]]:
+    """Time several methods at several sizes, sizes in a new random order every round.
+
+    Round r visits the sizes in a random order (a permutation drawn from
+    ``seed``), and at each size calls every method, in an order that is
+    reversed every other round. A machine that slows down during the run
+    then disturbs all sizes and methods alike, instead of bending the
+    curve of time against size.
+
+    Parameters
+    ----------
+    cases : mapping from size to a mapping from method name to a function
+        A size may offer only some of the methods.
+    repeat : int
+        Rounds (≥ 1): every (size, method) is timed ``repeat`` times.
+    number : mapping from size to a mapping from method name to int, optional
+        Calls per timing (default 1), so that a fast call is timed over a
+        long enough stretch; the time recorded is per call.
+    clock : {"wall", "process"}
+        As for :func:`time_interleaved`.
+    seed : int
+        Seed of the order of the sizes.
+
+    Returns
+    -------
+    dict
+        method → size → array of ``repeat`` seconds per call.
+
+    Raises
+    ------
+    ValueError
+        For ``repeat`` or a ``number`` that is not a positive integer, or an
+        unknown ``clock``.
+    """
+    if isinstance(repeat, bool) or not isinstance(repeat, int) or repeat < 1:
+        raise ValueError(f"repeat must be a positive integer, got {repeat!r}")
+    clocks = {"wall": time.perf_counter, "process": time.process_time}
+    if clock not in clocks:
+        raise ValueError(f"clock must be 'wall' or 'process', got {clock!r}")
+    now = clocks[clock]
+    sizes = list(cases)
+    counts = {}
+    for size in sizes:
+        for name in cases[size]:
+            n = (number or {}).get(size, {}).get(name, 1)
+            if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 1:
+                raise ValueError(f"number[{size!r}][{name!r}] must be a positive integer, got {n!r}")
+            counts[size, name] = int(n)
+    rng = np.random.default_rng(seed)
+    out: dict[str, dict[object, list[float]]] = {}
+    for r in range(repeat):
+        for i in rng.permutation(len(sizes)):
+            size = sizes[i]
+            names = list(cases[size])
+            for name in names if r % 2 == 0 else reversed(names):
+                f, n = cases[size][name], counts[size, name]
+                t0 = now()
+                for _ in range(n):
+                    f()
+                out.setdefault(name, {}).setdefault(size, []).append((now() - t0) / n)
+    return {name: {size: np.array(v) for size, v in d.items()} for name, d in out.items()}
+
+
+def slope_with_ci(
+    x, samples, *, n_boot: int = 2000, level: float = 0.95, seed: int = 0
+) -> tuple[float, float, float]:
+    """The log–log slope through the medians, with a bootstrap confidence interval.
+
+    The slope is that of :func:`loglog_fit` through (x_i, median of
+    ``samples[i]``). The interval comes from ``n_boot`` resamplings: each
+    draws, at every x_i, as many repeats as were measured, with replacement,
+    takes their median and refits; the interval holds the central ``level``
+    of those slopes. It shows how much the slope moves with the timing
+    noise seen in the repeats (not the error of the model).
+
+    Parameters
+    ----------
+    x : array_like, shape (k,)
+        Sizes (positive, at least two distinct).
+    samples : sequence of k array_like
+        The repeated measurements at each size (positive).
+    n_boot : int
+    level : float, in (0, 1)
+    seed : int
+
+    Returns
+    -------
+    (slope, low, high) : tuple of float
+
+    Raises
+    ------
+    ValueError
+        For mismatched lengths, empty or non-positive samples, or a bad
+        ``n_boot`` or ``level``.
+    """
+    x = np.asarray(x, dtype=float)
+    groups = [np.asarray(s, dtype=float).ravel() for s in samples]
+    if x.ndim != 1 or len(groups) != x.size:
+        raise ValueError("x and samples must have the same length")
+    if any(g.size == 0 or np.any(g <= 0) for g in groups):
+        raise ValueError("every sample must hold at least one positive time")
+    if isinstance(n_boot, bool) or not isinstance(n_boot, int) or n_boot < 1:
+        raise ValueError(f"n_boot must be a positive integer, got {n_boot!r}")
+    if not 0 < level < 1:
+        raise ValueError(f"level must lie in (0, 1), got {level!r}")
+    slope, _ = loglog_fit(x, [np.median(g) for g in groups])
+    rng = np.random.default_rng(seed)
+    logx = np.log(x)
+    boot = np.empty(n_boot)
+    for b in range(n_boot):
+        med = [np.median(rng.choice(g, g.size)) for g in groups]
+        boot[b] = np.polyfit(logx, np.log(med), 1)[0]
+    tail = 100 * (1 - level) / 2
+    low, high = np.percentile(boot, [tail, 100 - tail])
+    return float(slope), float(low), float(high)
+
+
+def cache_sizes() -> dict[str, int]:
+    """Sizes in bytes of this processor's data caches, per level (Linux; else empty).
+
+    Read from ``/sys/devices/system/cpu/cpu0/cache``: e.g. ``{"L1": 49152,
+    "L2": 2097152, "L3": 503316480}``. The L2 and L1 caches belong to one
+    core; the L3 cache is usually shared by several.
+    """
+    out: dict[str, int] = {}
+    base = "/sys/devices/system/cpu/cpu0/cache"
+    try:
+        entries = sorted(os.listdir(base))
+    except OSError:
+        return out
+    for entry in entries:
+        if not entry.startswith("index"):
+            continue
+        try:
+            with open(f"{base}/{entry}/type", encoding="utf-8") as fh:
+                kind = fh.read().strip()
+            with open(f"{base}/{entry}/level", encoding="utf-8") as fh:
+                level = fh.read().strip()
+            with open(f"{base}/{entry}/size", encoding="utf-8") as fh:
+                text = fh.read().strip()
+        except OSError:
+            continue
+        if kind == "Instruction":
+            continue
+        units = {"K": 1024, "M": 1024**2, "G": 1024**3}
+        size = int(text[:-1]) * units[text[-1]] if text[-1] in units else int(text)
+        out[f"L{level}"] = size
+    return out
 
 
 def peak_memory(f: Callable[[], object]) -> tuple[object, int]:

@@ -14,7 +14,7 @@ O(P·W) = O(W²), against backpropagation's O(W).
   a tangent on the pre-activation z^l_j gives ∂C_x/∂z^l_j = δ^l_j for every
   example x, and every weight into that neuron follows from
   ∂C/∂w^l_{jk} = (1/m) Σ_x δ^l_j a^{l-1}_k. One tangent pass per neuron
-  instead of one per parameter: O(N·W) for N neurons, the strongest simple
+  instead of one per parameter: O(K·W) for K neurons, the strongest simple
   rival of backpropagation.
 """
 
@@ -157,7 +157,7 @@ def neuron_forward_mode_gradient(net: Network, X, y) -> Gradient:
       the m examples times A^{l-1}, a (1 × m)(m × n_{l-1}) product;
     * ∂C/∂b^l_j = (1/m) Σ_x δ^l_j.
 
-    So it needs N = n_1 + … + n_L tangent passes instead of P, each through
+    So it needs K = n_1 + … + n_L tangent passes instead of P, each through
     the layers above the seed. The cost is
     :func:`bp.opcount.neuron_forward_mode_macs`.
 

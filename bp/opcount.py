@@ -102,7 +102,7 @@ def n_parameters(sizes: Sequence[int]) -> int:
 
 
 def n_neurons(sizes: Sequence[int]) -> int:
-    """Number of neurons outside the input layer, N = n_1 + … + n_L."""
+    """Number of neurons outside the input layer, K = n_1 + … + n_L."""
     s = _sizes(sizes)
     return sum(s[1:])
 
