@@ -774,37 +774,37 @@ def hessian_vector_product(net: Network, X, y, v) -> np.ndarray:
         i += w[l].size
         Vb[l] = arr[i : i + net.b[l].size]
         i += net.b[l].size
-    # forward pass, each line with its tangent
+    mm = opcount.matmul  # counted matrix products
+    # forward pass: each line with its tangent (a dot in the text, d here)
     z: list = [None]
     a: list = [X]
     dz: list = [None]
     da: list = [np.zeros_like(X)]  # the inputs do not move: Ȧ^0 = 0
     for l in range(1, L + 1):
-        z.append(opcount.matmul(a[l - 1], w[l].T) + net.b[l])
-        tangent = opcount.matmul(a[l - 1], V[l].T) + Vb[l]
-        if l > 1:  # Ȧ^0 = 0 needs no product
-            tangent += opcount.matmul(da[l - 1], w[l].T)
-        dz.append(tangent)
         act = net.activations[l]
-        a.append(act(z[l]))
-        da.append(act.jvp(z[l], a[l], dz[l]))
-    # backward pass (BP1, BP2), each line with its tangent; BP3, BP4 give H v
-    delta, d_delta = _output_error_tangent(net, z[L], a[L], Y, dz[L], da[L])  # BP1
+        z.append(mm(a[l - 1], w[l].T) + net.b[l])  # Z^l = A^{l-1}(w^l)ᵀ + b^l
+        dz.append(mm(a[l - 1], V[l].T) + Vb[l])  # its tangent: v moves w, b
+        if l > 1:  # ... and A^{l-1} moves (Ȧ^0 = 0 needs no product)
+            dz[l] += mm(da[l - 1], w[l].T)
+        a.append(act(z[l]))  # A^l = σ(Z^l)
+        da.append(act.jvp(z[l], a[l], dz[l]))  # Ȧ^l = σ′(Z^l) ⊙ Ż^l
+    # backward pass: BP1 and BP2 with their tangents; the tangents of
+    # BP3 and BP4 are H v (the gradient itself is not needed)
+    delta, d_delta = _output_error_tangent(net, z[L], a[L], Y, dz[L], da[L])
     Hv_w: list = [None] * (L + 1)
     Hv_b: list = [None] * (L + 1)
     for l in range(L, 0, -1):
-        if l < L:
+        if l < L:  # BP2, δ^l = (δ^{l+1} w^{l+1}) ⊙ σ′(z^l), and its tangent
             act = net.activations[l]
             d = act.derivative(z[l], a[l])
-            back = opcount.matmul(delta, w[l + 1])  # BP2 before ⊙ σ′
-            d_back = opcount.matmul(d_delta, w[l + 1]) + opcount.matmul(delta, V[l + 1])
-            delta, d_delta = (
-                back * d,
-                d_back * d + back * _second_derivative(act, d, a[l]) * dz[l],
-            )
+            back = mm(delta, w[l + 1])
+            d_back = mm(d_delta, w[l + 1]) + mm(delta, V[l + 1])
+            dd = _second_derivative(act, d, a[l])  # σ″(z^l)
+            d_delta = d_back * d + back * dd * dz[l]  # product rule
+            delta = back * d
         Hv_b[l] = d_delta.sum(axis=0) / m  # tangent of BP3
-        tangent = opcount.matmul(d_delta.T, a[l - 1])  # tangent of BP4
-        if l > 1:
-            tangent += opcount.matmul(delta.T, da[l - 1])
-        Hv_w[l] = tangent / m + net.weight_decay * V[l]
+        Hv_w[l] = mm(d_delta.T, a[l - 1])  # tangent of BP4 ...
+        if l > 1:  # ... whose A^{l-1} also moves
+            Hv_w[l] += mm(delta.T, da[l - 1])
+        Hv_w[l] = Hv_w[l] / m + net.weight_decay * V[l]
     return Gradient(Hv_w, Hv_b).flat().astype(np.float64)
