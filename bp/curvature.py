@@ -114,7 +114,9 @@ def hvp_from_gradient(
     """
     theta = np.asarray(theta)
     if theta.ndim != 1:
-        raise ValueError(f"theta must be a 1-D parameter vector, got shape {theta.shape}")
+        raise ValueError(
+            f"theta must be a 1-D parameter vector, got shape {theta.shape}"
+        )
     theta = _check_vector(theta, theta.shape[0], "theta")
     v = _check_vector(v, theta.shape[0], "v")
     norm_v = float(np.linalg.norm(v))
@@ -330,9 +332,10 @@ def power_iteration(
             converged = True
             break
         v = Av / norm
-        if len(estimates) > 1 and abs(estimates[-1] - estimates[-2]) <= tol * abs(lam):
-            converged = True
-            break
+        if len(estimates) > 1:  # stop when the estimate no longer moves
+            if abs(estimates[-1] - estimates[-2]) <= tol * abs(lam):
+                converged = True
+                break
     return PowerIteration(lam, v, estimates, len(estimates), converged)
 
 
