@@ -4,25 +4,25 @@
 Run:  python benchmarks/efficiency.py [--quick] [--output DIR]
 
 Writes DIR/efficiency.json (default DIR = benchmarks/results) with a description of the
-machine, and the plots DIR/efficiency_time.png, DIR/efficiency_memory.png and
-DIR/efficiency_jacobian.png (if matplotlib is installed). Takes a few minutes on two
-cores; --quick runs reduced sizes in well under a minute (a smoke test, not for
-publication).
+machine and its load average, and the plots DIR/efficiency_time.png,
+DIR/efficiency_memory.png and DIR/efficiency_jacobian.png (if matplotlib is installed).
+Takes a quarter of an hour on two cores; --quick runs three rounds and stops the slow
+methods at the chapter's sizes (a smoke test, not for publication).
 
 What is measured (processor time of this process, BLAS on one thread, glibc's allocator
-told to keep freed memory, methods interleaved, fastest of several rounds):
+told to keep freed memory, sizes in a new random order every round, methods alternated,
+the median of the rounds with its range):
 
-* time per gradient of the curve network [1, h, 1] on m points, against W = 2h, for
-  backpropagation, one-sided finite differences and forward mode, with log–log slopes
-  (theory: 1, 2, 2); the naive methods are measured on whole gradients only;
-* gradient time / forward time for wide, deep ReLU networks on a large batch
-  (theory: 3 − n_1 n_0 / W, 2.75 for four equal layers);
-* the speed-up of backpropagation over finite differences at the largest size where
-  both are measured, and the fitted lines' extrapolations to a million weights
-  (marked as extrapolated);
-* peak memory (tracemalloc) of one gradient against depth and batch size, plain and
-  checkpointed, and the checkpointing trade-off (memory and time against the segment
-  length k);
+* time per call against W for the chapter's three families (1–h–1, n–n–n, depth), with
+  the chapter's sizes, fit ranges and methods (FAMILIES below must match the chapter's;
+  the chapter checks it), more rounds, and the slow methods run beyond the fit range;
+  log–log slopes through the medians, with bootstrap 95% intervals, and the slopes of
+  the count model over the same sizes;
+* gradient time / forward time for wide ReLU networks on a large batch (median of the
+  round-by-round ratios; counted: 3 − n_1 n_0 / W);
+* peak memory (tracemalloc) and time of one gradient of a 64-layer network for plain
+  backpropagation, checkpoints every k layers and the binomial schedule with s slots,
+  against the recomputed layer passes;
 * the time of a full Jacobian by forward and by reverse mode with bp.autodiff.
 """
 
@@ -31,6 +31,7 @@ from __future__ import annotations
 import argparse
 import datetime as _dt
 import json
+import os
 import sys
 import time
 from pathlib import Path
@@ -42,60 +43,102 @@ from bp import autodiff as ad
 from bp import checkpoint, measure, opcount
 
 HERE = Path(__file__).resolve().parent
+ROUNDS = 7
 
 
 def log(msg: str) -> None:
     print(msg, flush=True)
 
 
-def timing_slopes(quick: bool) -> dict:
-    m = 2000 if quick else 4000
-    naive_widths = [16, 32, 64] if quick else [16, 32, 64, 128, 256]
-    bp_widths = [16, 32, 64, 128, 256] if quick else [16, 32, 64, 128, 256, 512, 1024, 2048]
-    repeat = 2 if quick else 5
-    X, Y = bp.data.curve(m, seed=0)
-    times: dict[str, dict[int, float]] = {
-        "backprop": {}, "forward pass": {}, "finite differences": {}, "forward mode": {}}
-    for h in bp_widths:
-        net = bp.Network([1, h, 1], ["tanh", "identity"], "quadratic", seed=0)
-        funcs = {"backprop": lambda: net.backprop(X, Y), "forward pass": lambda: net.feedforward(X)}
-        calls = max(1, 2048 // h)
-        number = {"backprop": calls, "forward pass": calls}
-        if h in naive_widths:
-            funcs["finite differences"] = lambda: bp.finite_difference_gradient(
-                net, X, Y, method="forward")
-            funcs["forward mode"] = lambda: bp.forward_mode_gradient(net, X, Y)
-            number.update({"finite differences": 1, "forward mode": 1})
-        res = measure.time_interleaved(funcs, repeat=repeat, number=number, clock="process")
-        for k, t in res.items():
-            times[k][h] = t.best
-        log(f"  h = {h:5d}: " + ", ".join(f"{k} {t.best:.3g} s" for k, t in res.items()))
-    fits = {}
-    for k, d in times.items():
-        hs = sorted(d)
-        W = [opcount.n_weights([1, h, 1]) for h in hs]
-        fits[k] = measure.loglog_fit(W, [d[h] for h in hs])
-    h_top = naive_widths[-1]
-    W_top = opcount.n_weights([1, h_top, 1])
+def tanh_net(sizes):
+    L = len(sizes) - 1
+    return bp.Network(sizes, ["tanh"] * (L - 1) + ["identity"], "quadratic", seed=0)
 
-    def predict(k, W):
-        s, b = fits[k]
-        return float(np.exp(b) * W**s)
 
-    return {
-        "family": "[1, h, 1], tanh hidden, identity output, quadratic cost, bp.data.curve",
-        "m": m,
-        "repeat": repeat,
-        "clock": "process",
-        "times": {k: {str(opcount.n_weights([1, h, 1])): t for h, t in sorted(d.items())}
-                  for k, d in times.items()},
-        "slopes": {k: f[0] for k, f in fits.items()},
-        "intercepts": {k: f[1] for k, f in fits.items()},
-        "speedup": {"W": W_top, "value": times["finite differences"][h_top] / times["backprop"][h_top],
-                    "measured": True},
-        "extrapolated_to_1e6_weights_seconds": {
-            k: predict(k, 1e6) for k in ("backprop", "finite differences", "forward mode")},
-    }
+# The chapter's design (book/efficiency.md, section "Measured"): the same families,
+# m, fit ranges and rivals; x and slow extend the chapter's sizes. Reasons for the
+# fit ranges are given there: below them the fixed cost per NumPy call is a large
+# share of a pass; their top is the chapter's time budget for the slow methods.
+FAMILIES = {
+    "1–h–1": dict(sizes=lambda h: [1, h, 1], m=2000,
+                  x=[8, 11, 16, 23, 32, 45, 64, 91, 128, 181, 256, 512, 1024, 2048, 4096,
+                     8192],
+                  slow=181, fit=(16, 64),
+                  rivals=["finite differences", "forward mode per parameter",
+                          "forward mode per neuron"]),
+    "n–n–n": dict(sizes=lambda n: [n, n, n], m=256,
+                  x=[8, 11, 16, 23, 32, 45, 64, 91, 128, 181, 256, 362, 512],
+                  slow=181, fit=(16, 91), rivals=["forward mode per neuron"]),
+    "depth": dict(sizes=lambda L: [32] * (L + 1), m=256,
+                  x=[1, 2, 3, 4, 6, 8, 11, 16, 23, 32, 64, 128],
+                  slow=23, fit=(2, 11), rivals=["forward mode per neuron"]),
+}
+METHODS = {
+    "backprop": lambda net, X, Y: net.backprop(X, Y),
+    "forward pass": lambda net, X, Y: net.feedforward(X),
+    "forward mode per neuron": bp.neuron_forward_mode_gradient,
+    "forward mode per parameter": bp.forward_mode_gradient,
+    "finite differences": lambda net, X, Y: bp.finite_difference_gradient(
+        net, X, Y, method="forward"),
+}
+COUNTS = {
+    "backprop": opcount.gradient_macs,
+    "forward pass": opcount.forward_macs,
+    "forward mode per neuron": opcount.neuron_forward_mode_macs,
+    "forward mode per parameter": opcount.forward_mode_macs,
+    "finite differences": lambda s, m: opcount.finite_difference_macs(s, m, method="forward"),
+}
+CHAPTER_SLOW = {"1–h–1": 64, "n–n–n": 91, "depth": 11}
+
+
+def timing_families(quick: bool) -> dict:
+    rng = np.random.default_rng(1)
+    out = {}
+    for fam, d in FAMILIES.items():
+        slow = CHAPTER_SLOW[fam] if quick else d["slow"]
+        cases, number = {}, {}
+        for x in d["x"]:
+            s = d["sizes"](x)
+            net = tanh_net(s)
+            if fam == "1–h–1":
+                X, Y = bp.data.curve(d["m"], seed=0)
+            else:
+                X = rng.standard_normal((d["m"], s[0]))
+                Y = rng.standard_normal((d["m"], s[-1]))
+            names = ["backprop", "forward pass"] + (d["rivals"] if x <= slow else [])
+            cases[x] = {k: (lambda f=METHODS[k], n_=net, X_=X, Y_=Y: f(n_, X_, Y_))
+                        for k in names}
+            calls = max(1, 10**6 // opcount.forward_macs(s, d["m"]))
+            number[x] = {"backprop": calls, "forward pass": 2 * calls}
+        t0 = time.perf_counter()
+        res = measure.time_grid(cases, repeat=3 if quick else ROUNDS, number=number, seed=0)
+        lo, hi = d["fit"]
+        xs = [x for x in d["x"] if lo <= x <= hi]
+        W = [opcount.n_weights(d["sizes"](x)) for x in xs]
+
+        def counted(name):
+            return np.array([COUNTS[name](d["sizes"](x), d["m"]) for x in xs])
+
+        slopes, ratio_slopes, times = {}, {}, {}
+        for name, by_x in res.items():
+            fit = measure.slope_with_ci(W, [by_x[x] for x in xs])
+            slopes[name] = [*fit, measure.loglog_fit(W, counted(name))[0]]
+            times[name] = {str(x): by_x[x].tolist() for x in sorted(by_x)}
+            log(f"  {fam:6s} {name:27s} slope {fit[0]:.2f} [{fit[1]:.2f}, {fit[2]:.2f}]"
+                f"  counted {slopes[name][3]:.2f}")
+        for name in d["rivals"]:  # time of the rival / time of backprop, round by round
+            r = [res[name][x] / res["backprop"][x] for x in xs]
+            fit = measure.slope_with_ci(W, r)
+            ratio_slopes[name] = [*fit, measure.loglog_fit(
+                W, counted(name) / counted("backprop"))[0]]
+            log(f"  {fam:6s} {name + ' / backprop':38s} slope {fit[0]:.2f} "
+                f"[{fit[1]:.2f}, {fit[2]:.2f}]  counted {ratio_slopes[name][3]:.2f}")
+        log(f"  {fam}: {time.perf_counter() - t0:.0f} s")
+        out[fam] = {"m": d["m"], "x": d["x"], "slow": slow, "fit": list(d["fit"]),
+                    "rivals": d["rivals"],
+                    "W": {str(x): opcount.n_weights(d["sizes"](x)) for x in d["x"]},
+                    "slopes": slopes, "ratio_slopes": ratio_slopes, "times": times}
+    return out
 
 
 def gradient_forward_ratio(quick: bool) -> dict:
@@ -108,53 +151,39 @@ def gradient_forward_ratio(quick: bool) -> dict:
         X, Y = rng.standard_normal((m, sizes[0])), rng.standard_normal((m, sizes[-1]))
         t = measure.time_interleaved({"forward": lambda: net.feedforward(X),
                                       "gradient": lambda: net.backprop(X, Y)},
-                                     repeat=3 if quick else 7, clock="process")
-        ratio = t["gradient"].best / t["forward"].best
+                                     repeat=3 if quick else ROUNDS, clock="process")
+        ratio = float(np.median(t["gradient"].times / t["forward"].times))
         counted = opcount.gradient_macs(sizes, m) / opcount.forward_macs(sizes, m)
         log(f"  {sizes} m={m}: gradient/forward {ratio:.2f} (counted {counted:.2f})")
         out.append({"sizes": sizes, "m": m, "measured": ratio, "counted": counted,
-                    "forward_s": t["forward"].best, "gradient_s": t["gradient"].best})
+                    "forward_s": t["forward"].median, "gradient_s": t["gradient"].median})
     return {"runs": out, "measured": out[-1]["measured"], "counted": out[-1]["counted"]}
 
 
 def memory(quick: bool) -> dict:
+    """Peak memory and time of one gradient against the recomputed layer passes."""
     rng = np.random.default_rng(0)
-    width, m = 64, 1024
-    depths = [2, 4, 8, 16] if quick else [2, 4, 8, 16, 32, 64, 128]
-    by_depth = []
-    for L in depths:
-        net = bp.Network([width] * (L + 1), "relu", "quadratic", seed=0)
-        X, Y = rng.standard_normal((m, width)), rng.standard_normal((m, width))
-        _, plain = measure.peak_memory(lambda: net.backprop(X, Y))
-        _, ck = measure.peak_memory(lambda: checkpoint.checkpointed_backprop(net, X, Y))
-        by_depth.append({"L": L, "plain_bytes": plain, "checkpointed_bytes": ck,
-                         "every": checkpoint.default_every(L)})
-        log(f"  L = {L:3d}: plain {plain / 2**20:.1f} MiB, checkpointed {ck / 2**20:.1f} MiB")
-    by_batch = []
-    net = bp.Network([width] * 9, "relu", "quadratic", seed=0)
-    for mb in ([128, 256, 512] if quick else [128, 256, 512, 1024, 2048, 4096]):
-        X, Y = rng.standard_normal((mb, width)), rng.standard_normal((mb, width))
-        _, plain = measure.peak_memory(lambda: net.backprop(X, Y))
-        by_batch.append({"m": mb, "plain_bytes": plain})
+    width, m = 64, 512
     L = 16 if quick else 64
     net = bp.Network([width] * (L + 1), "tanh", "quadratic", seed=1)
     X, Y = rng.standard_normal((m, width)), rng.standard_normal((m, width))
-    ks = [k for k in (1, 2, 4, 8, 16, 32, 64) if k <= L]
-    funcs = {k: (lambda k=k: checkpoint.checkpointed_backprop(net, X, Y, every=k)) for k in ks}
-    t = measure.time_interleaved(funcs, repeat=3, clock="process")
-    trade = []
-    for k in ks:
-        _, peak = measure.peak_memory(funcs[k])
-        trade.append({"every": k, "peak_bytes": peak, "seconds": t[k].best,
-                      "macs": checkpoint.checkpoint_macs(net.sizes, m, k),
-                      "stored_floats": checkpoint.stored_floats(net.sizes, m, k)})
-        log(f"  L = {L}, k = {k:2d}: {peak / 2**20:.1f} MiB, {t[k].best * 1e3:.1f} ms")
-    return {"width": width, "m": m, "by_depth": by_depth, "by_batch": by_batch,
-            "checkpoint_tradeoff": {"L": L, "runs": trade},
-            "slope_depth": measure.loglog_fit([r["L"] for r in by_depth],
-                                              [r["plain_bytes"] for r in by_depth])[0],
-            "slope_batch": measure.loglog_fit([r["m"] for r in by_batch],
-                                              [r["plain_bytes"] for r in by_batch])[0]}
+    funcs, passes = {"plain": lambda: net.backprop(X, Y)}, {"plain": 0}
+    for k in (1, 2, 4, 8, 16):
+        funcs[f"every {k}"] = lambda k=k: checkpoint.checkpointed_backprop(net, X, Y, every=k)
+        passes[f"every {k}"] = checkpoint.checkpoints(L, k)[-1]
+    for s in (2, 3, 4, 6, 8, 12, 16):
+        funcs[f"binomial {s}"] = lambda s=s: checkpoint.binomial_backprop(net, X, Y, s)
+        passes[f"binomial {s}"] = checkpoint.binomial_recomputations(L, s)
+    t = measure.time_interleaved(funcs, repeat=3 if quick else 5, clock="process")
+    runs = []
+    for name, f in funcs.items():
+        _, peak = measure.peak_memory(f)
+        runs.append({"schedule": name, "recomputed_passes": passes[name], "peak_bytes": peak,
+                     "seconds_median": t[name].median,
+                     "seconds_range": [float(t[name].times.min()), float(t[name].times.max())]})
+        log(f"  L = {L}, {name:12s}: {passes[name]:4d} passes, {peak / 2**20:6.1f} MiB, "
+            f"{t[name].median * 1e3:7.1f} ms")
+    return {"width": width, "m": m, "L": L, "runs": runs}
 
 
 def jacobians(quick: bool) -> dict:
@@ -173,8 +202,8 @@ def jacobians(quick: bool) -> dict:
             t = measure.time_interleaved({"forward": lambda: ad.jacobian_forward(f, x0),
                                           "reverse": lambda: ad.jacobian_reverse(f, x0)},
                                          repeat=3, clock="process")
-            out[case].append({"n": n, "m": m, "forward_s": t["forward"].best,
-                              "reverse_s": t["reverse"].best})
+            out[case].append({"n": n, "m": m, "forward_s": t["forward"].median,
+                              "reverse_s": t["reverse"].median})
         log(f"  size {k}: done")
     return out
 
@@ -209,47 +238,46 @@ def plots(result: dict, outdir: Path) -> list[str]:
         plt.close(fig)
         made.append(name)
 
-    tm = result["timing"]
-    fig, ax = plt.subplots(figsize=(7, 4.5), facecolor="white")
-    Wl = np.logspace(1.3, 6, 60)
-    for k, color in (("backprop", "C0"), ("finite differences", "C3"), ("forward mode", "C1")):
-        W = np.array([int(w) for w in tm["times"][k]])
-        t = np.array(list(tm["times"][k].values()))
-        s, b = tm["slopes"][k], tm["intercepts"][k]
-        ax.loglog(W, t, "o", color=color, label=f"{k}: measured, slope {s:.2f}")
-        inside = (Wl >= W.min()) & (Wl <= W.max())
-        ax.loglog(Wl[inside], np.exp(b) * Wl[inside] ** s, "-", color=color)
-        ax.loglog(Wl[Wl >= W.max()], np.exp(b) * Wl[Wl >= W.max()] ** s, "--", color=color,
-                  alpha=0.7)
-    ax.set_xlabel("number of weights W")
-    ax.set_ylabel("processor time per gradient (s)")
-    ax.set_title(f"1–h–1 network, m = {tm['m']}: measured (points), extrapolated (dashed)")
-    ax.grid(alpha=0.3, which="both")
-    ax.legend(fontsize=8)
+    fams = result["families"]
+    fig, axes = plt.subplots(1, 3, figsize=(15, 4.5))
+    colours = {"backprop": "C0", "forward pass": "C7", "forward mode per neuron": "C2",
+               "forward mode per parameter": "C1", "finite differences": "C3"}
+    for ax, (fam, d) in zip(axes, fams.items()):
+        lo, hi = d["fit"]
+        ax.axvspan(d["W"][str(lo)], d["W"][str(hi)], color="0.92", zorder=0)
+        for name, by_x in d["times"].items():
+            xs = sorted(by_x, key=int)
+            W = np.array([d["W"][x] for x in xs])
+            med = np.array([np.median(by_x[x]) for x in xs])
+            err = [med - [min(by_x[x]) for x in xs], [max(by_x[x]) for x in xs] - med]
+            sl = d["slopes"][name]
+            ax.errorbar(W, med, yerr=err, fmt="o", ms=3, color=colours[name],
+                        label=f"{name}: {sl[0]:.2f} [{sl[1]:.2f}, {sl[2]:.2f}]")
+        ax.set_xscale("log")
+        ax.set_yscale("log")
+        ax.set_xlabel("number of weights W")
+        ax.set_title(f"{fam}, m = {d['m']} (shaded: fit range)")
+        ax.grid(alpha=0.3, which="major")
+        ax.legend(fontsize=7)
+    axes[0].set_ylabel("processor time per call (s), median and range")
     save(fig, "efficiency_time.png")
 
     mem = result["memory"]
-    fig, (a1, a2) = plt.subplots(1, 2, figsize=(10, 4), facecolor="white")
-    a1.loglog([r["L"] for r in mem["by_depth"]], [r["plain_bytes"] / 2**20 for r in mem["by_depth"]],
-              "o-", label="plain")
-    a1.loglog([r["L"] for r in mem["by_depth"]],
-              [r["checkpointed_bytes"] / 2**20 for r in mem["by_depth"]], "s-",
-              label="checkpointed (k ≈ √(L/2))")
-    a1.set_xlabel("depth L")
-    a1.set_ylabel("peak memory of one gradient (MiB)")
-    a1.set_title(f"width {mem['width']}, m = {mem['m']}")
-    a1.grid(alpha=0.3, which="both")
-    a1.legend()
-    tr = mem["checkpoint_tradeoff"]["runs"]
-    t0 = tr[-1]["seconds"]
-    a2.plot([r["seconds"] / t0 for r in tr], [r["peak_bytes"] / 2**20 for r in tr], "o-")
-    for r in tr:
-        a2.annotate(f"k={r['every']}", (r["seconds"] / t0, r["peak_bytes"] / 2**20),
-                    textcoords="offset points", xytext=(4, 3), fontsize=8)
-    a2.set_xlabel("time / plain backprop time")
-    a2.set_ylabel("peak memory (MiB)")
-    a2.set_title(f"checkpointing, L = {mem['checkpoint_tradeoff']['L']}")
-    a2.grid(alpha=0.3)
+    fig, ax = plt.subplots(figsize=(7, 4.5))
+    for prefix, colour in (("every", "C2"), ("binomial", "C4"), ("plain", "C0")):
+        pts = [r for r in mem["runs"] if r["schedule"].startswith(prefix)]
+        ax.plot([max(r["recomputed_passes"], 0.5) for r in pts],
+                [r["peak_bytes"] / 2**20 for r in pts], "o-", color=colour, label=prefix)
+        for r in pts:
+            ax.annotate(r["schedule"].split()[-1], (max(r["recomputed_passes"], 0.5),
+                        r["peak_bytes"] / 2**20), textcoords="offset points",
+                        xytext=(4, 3), fontsize=8)
+    ax.set_xscale("log")
+    ax.set_xlabel("recomputed layer passes (plain drawn at 0.5)")
+    ax.set_ylabel("peak memory of one gradient (MiB)")
+    ax.set_title(f"{mem['L']} layers of {mem['width']}, m = {mem['m']}")
+    ax.grid(alpha=0.3, which="both")
+    ax.legend()
     save(fig, "efficiency_memory.png")
 
     jac = result["jacobian"]
@@ -277,17 +305,24 @@ def main(argv: list[str] | None = None) -> int:
     measure.limit_blas_threads(1)
     measure.steady_allocator()
     t_start = time.perf_counter()
+    machine = measure.machine_summary()
+    load = list(os.getloadavg()) if hasattr(os, "getloadavg") else []
+    log(f"{machine['cpu']}, {machine['cores']} cores, NumPy {machine['numpy']} "
+        f"({machine['blas']}), BLAS on 1 thread; load average "
+        + ", ".join(f"{v:.2f}" for v in load))
     result: dict = {
         "benchmark": "efficiency",
         "quick": args.quick,
         "date": _dt.datetime.now(_dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
-        "machine": measure.machine_summary(),
-        "load_average_at_start": list(getattr(__import__("os"), "getloadavg", lambda: [])()),
+        "machine": machine,
+        "threads": 1,
+        "load_average": load,
+        "rounds": 3 if args.quick else ROUNDS,
+        "statistic": "median of the rounds; slopes through the medians with bootstrap 95% "
+                     "intervals over the rounds",
     }
-    log("time per gradient against W ...")
-    result["timing"] = timing_slopes(args.quick)
-    result["slopes"] = result["timing"]["slopes"]
-    result["speedup"] = result["timing"]["speedup"]
+    log("time per call against W, three families ...")
+    result["families"] = timing_families(args.quick)
     log("gradient / forward time ...")
     result["gradient_forward_ratio"] = gradient_forward_ratio(args.quick)
     log("memory and checkpointing ...")
@@ -295,13 +330,12 @@ def main(argv: list[str] | None = None) -> int:
     log("Jacobians, forward and reverse mode ...")
     result["jacobian"] = jacobians(args.quick)
     result["counts"] = counts()
+    result["load_average_at_end"] = list(os.getloadavg()) if hasattr(os, "getloadavg") else []
     result["seconds"] = time.perf_counter() - t_start
     result["plots"] = plots(result, args.output)
     path = args.output / "efficiency.json"
     path.write_text(json.dumps(result, indent=1) + "\n")
-    log(f"slopes: " + ", ".join(f"{k} {v:.2f}" for k, v in result["slopes"].items()))
-    log(f"gradient/forward: {result['gradient_forward_ratio']['measured']:.2f}; "
-        f"speed-up at W = {result['speedup']['W']}: {result['speedup']['value']:.0f}")
+    log(f"gradient/forward: {result['gradient_forward_ratio']['measured']:.2f} (median)")
     log(f"wrote {path} in {result['seconds']:.0f} s")
     return 0
 

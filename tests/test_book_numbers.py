@@ -40,7 +40,7 @@ ALLOWED: dict[str, dict[str, str]] = {
         "1000": "the largest mini-batch size the text chooses to time (and to count memory for)",
     },
     "efficiency": {
-        "1000": "the number of curve points the centred-differences exercise chooses",
+        "95%": "the confidence level the text chooses for its bootstrap intervals",
     },
     "autodiff": {},
     "practice": {},
