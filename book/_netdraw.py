@@ -140,42 +140,24 @@ def draw_network(
 
 
 def _matrix(ax: Axes, x: float, y: float, rows: int, cols: int, fill: str, label: str,
-            unit: float) -> float:
-    """A rows × cols matrix drawn to scale, top left at (x, y); returns its right edge."""
+            unit: float) -> None:
+    """A rows × cols matrix drawn to scale, top left at (x, y), named above, shape beside."""
     ax.add_patch(Rectangle((x, y - rows * unit), cols * unit, rows * unit, fc=fill,
                            ec="black", lw=0.8))
-    ax.text(x + cols * unit / 2, y + 0.12, label, ha="center", va="bottom", fontsize=11)
-    ax.text(x + cols * unit / 2, y - rows * unit - 0.1, f"{rows}×{cols}", ha="center",
-            va="top", fontsize=10, color="#333333")
-    return x + cols * unit
+    ax.text(x, y + 0.08, label, ha="left", va="bottom", fontsize=12)
+    ax.text(x + cols * unit + 0.15, y - rows * unit / 2, f"{rows}×{cols}", ha="left",
+            va="center", fontsize=11, color="#333333")
 
 
-def _chain(ax: Axes, y: float, title: str, steps, colour: str, fill: str,
-           unit: float) -> None:
-    """One bracketing: its intermediate results left to right, each arrow labelled."""
-    ax.text(0, y + 0.8, title, ha="left", va="bottom", fontsize=11, fontweight="bold",
-            color=colour)
-    x = 0.0
-    for i, (label, rows, cols, factor) in enumerate(steps):
-        if i:
-            gap = 2.3 if len(factor) > 14 else 1.3  # room for a long label
-            ax.add_patch(FancyArrowPatch((x + 0.15, y - 0.3), (x + gap - 0.15, y - 0.3),
-                                         arrowstyle="-|>", mutation_scale=12, color=colour,
-                                         lw=1.4))
-            ax.text(x + gap / 2, y - 0.15, factor, ha="center", va="bottom", fontsize=10,
-                    color=colour)
-            x += gap
-        x = _matrix(ax, x, y, rows, cols, fill, label, unit)
-
-
-def draw_bracketings(sizes: Sequence[int], unit: float = 0.2) -> Figure:
+def draw_bracketings(sizes: Sequence[int], unit: float = 0.26) -> Figure:
     """The gradient of layer 1's parameters as a product of matrices, in two orders.
 
     For a network with layer sizes ``sizes`` = [n_0, …, n_L] (L ≥ 2), the figure shows
     the network with its factors (δ^L)ᵀ, J^L, …, J^2 and ∂z^1/∂θ^1 (of shape
     n_1 × n_1(n_0 + 1)) written under it, then the intermediate results of the two
-    bracketings, each matrix drawn to scale (``unit`` per entry) with its shape: from
-    the output end (rows, red) and from the input end (one column per parameter, blue).
+    bracketings, top to bottom, each matrix drawn to scale (``unit`` per entry) with its
+    shape: from the output end (rows, red, left) and from the input end (one column per
+    parameter, blue, right).
 
     Raises
     ------
@@ -189,42 +171,60 @@ def draw_bracketings(sizes: Sequence[int], unit: float = 0.2) -> Figure:
     P1 = sizes[1] * (sizes[0] + 1)
     T = r"^{\top}"
     d_theta = r"$\partial z^1/\partial\theta^1$"
-    fig = plt.figure(figsize=(8, 5.2))
-    ax0 = fig.add_axes((0.0, 0.46, 1.0, 0.54))
+    grad = r"$\partial C/\partial\theta^1$"
+    reverse = [(rf"$(\delta^{L}){T}$", 1, sizes[L], "")]
+    for l in range(L, 1, -1):
+        reverse.append((rf"$(\delta^{l - 1}){T}$", 1, sizes[l - 1], rf"$\cdot\, J^{l}$"))
+    reverse.append((grad, 1, P1, r"$\cdot$ " + d_theta))
+    forward = [(d_theta, sizes[1], P1, "")]
+    for l in range(2, L + 1):
+        forward.append((rf"$\partial z^{l}/\partial\theta^1$", sizes[l], P1, rf"$J^{l}\,\cdot$"))
+    forward.append((grad, 1, P1, rf"$(\delta^{L}){T}\cdot$"))
+
+    heights = [max(r[1], f[1]) * unit for r, f in zip(reverse, forward)]
+    col_w = P1 * unit + 1.6
+    total_h = sum(heights) + 1.55 * len(heights) + 1.3
+    fig = plt.figure(figsize=(6.4, 3.0 + 0.42 * total_h))
+    frac = 3.0 / (3.0 + 0.42 * total_h)
+    ax0 = fig.add_axes((0.0, 1 - frac, 1.0, frac))
     titles = ["input"] + [f"layer {l}" for l in range(1, L)] + ["output"]
-    draw_network(ax0, sizes, direction="none", fontsize=10, layer_titles=titles)
+    draw_network(ax0, sizes, direction="none", fontsize=11, layer_titles=titles,
+                 radius=0.38)
     factors = [(d_theta, sizes[1], P1)]
     factors += [(f"$J^{l}$", sizes[l], sizes[l - 1]) for l in range(2, L + 1)]
     factors += [(rf"$(\delta^{L}){T}$", 1, sizes[L])]
     low = min(y for _, y in positions(sizes).values())
-    for i, (label, rows, cols) in enumerate(factors):
-        x = 1.5 + 3.0 * i - (0.5 if i == L else 0.0)
-        ax0.text(x, low - 1.5, f"{label}\n{rows}×{cols}", ha="center", va="center",
-                 fontsize=11)
     top = max(y for _, y in positions(sizes).values())
-    ax0.set_ylim(low - 2.2, top + 1.5)
-    ax0.set_xlim(-2.5, 3.0 * L + 3.5)
-    ax = fig.add_axes((0.02, 0.0, 0.96, 0.45))
+    for i, (label, rows, cols) in enumerate(factors):
+        x = 1.5 + 3.0 * i - (0.3 if i == L else 0.0)
+        ax0.text(x, low - 1.4, f"{label}\n{rows}×{cols}", ha="center", va="center",
+                 fontsize=12)
+    ax0.set_ylim(low - 2.3, top + 1.3)
+    ax0.set_xlim(-1.5, 3.0 * L + 1.8)
+
+    ax = fig.add_axes((0.03, 0.0, 0.94, 1 - frac))
     ax.set_aspect("equal")
     ax.axis("off")
-    reverse = [(rf"$(\delta^{L}){T}$", 1, sizes[L], "")]
-    for l in range(L, 1, -1):
-        reverse.append((rf"$(\delta^{l - 1}){T}$", 1, sizes[l - 1], rf"$\cdot J^{l}$"))
-    reverse.append((r"$\partial C/\partial\theta^1$", 1, P1, r"$\cdot\,$" + d_theta))
-    forward = [(d_theta, sizes[1], P1, "")]
-    for l in range(2, L + 1):
-        forward.append((rf"$\partial z^{l}/\partial\theta^1$", sizes[l], P1, rf"$J^{l}\cdot$"))
-    forward.append((r"$\partial C/\partial\theta^1$", 1, P1, rf"$(\delta^{L}){T}\cdot$"))
-    h_fwd = max(rows for _, rows, _, _ in forward) * unit
-    y_blue = h_fwd + 0.3  # top edge of the blue row's matrices
-    y_red = y_blue + 2.3
-    _chain(ax, y_red, "from the output end: a row per layer (backpropagation)",
-           reverse, BACKWARD, "#f3d9d3", unit)
-    _chain(ax, y_blue, "from the input end: a column per parameter (forward mode)",
-           forward, FORWARD, "#d6e2f5", unit)
-    width = sum(cols for _, _, cols, _ in forward) * unit + 2.3 * L
-    ax.set_xlim(-0.2, width + 0.3)
-    ax.set_ylim(-0.6, y_red + 1.3)
+    for x0, title, steps, colour, fill in (
+        (0.0, "from the output end:\none row per layer\n(backpropagation)", reverse,
+         BACKWARD, "#f3d9d3"),
+        (col_w + 0.6, "from the input end:\none column per parameter\n(forward mode)",
+         forward, FORWARD, "#d6e2f5"),
+    ):
+        ax.text(x0, total_h, title, ha="left", va="top", fontsize=12, fontweight="bold",
+                color=colour)
+        y = total_h - 2.1
+        for i, (label, rows, cols, factor) in enumerate(steps):
+            if i:
+                ax.add_patch(FancyArrowPatch((x0 + 0.4, y + 0.95), (x0 + 0.4, y + 0.35),
+                                             arrowstyle="-|>", mutation_scale=12,
+                                             color=colour, lw=1.4))
+                ax.text(x0 + 0.7, y + 0.65, factor, ha="left", va="center", fontsize=12,
+                        color=colour)
+            _matrix(ax, x0, y - 0.45, rows, cols, fill, label, unit)
+            y -= heights[i] + 1.55
+    ax.set_xlim(-0.2, 2 * col_w + 0.8)
+    ax.set_ylim(-0.2, total_h + 0.1)
     return fig
 
 

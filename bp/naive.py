@@ -182,7 +182,8 @@ def neuron_forward_mode_gradient(net: Network, X, y) -> Gradient:
     m, L = X.shape[0], net.L
     fp = net._forward(X)
     z, a = fp.z, fp.a
-    delta_L = net.cost.output_error(z[L], a[L], Y, net.activations[L])  # ∂C_x/∂z^L
+    # ∂C_x/∂z^L, one row per example
+    delta_L = net.cost.output_error(z[L], a[L], Y, net.activations[L])
 
     grad = _empty_gradient(net)
     for l in range(1, L + 1):
@@ -193,7 +194,8 @@ def neuron_forward_mode_gradient(net: Network, X, y) -> Gradient:
                 da = net.activations[k - 1].jvp(z[k - 1], a[k - 1], dz)
                 dz = opcount.matmul(da, net.w[k].T)
             delta_j = np.sum(delta_L * dz, axis=1)  # δ^l_j of every example
-            row = opcount.matmul(delta_j[None, :], a[l - 1])[0]  # Σ_x δ^l_j a^{l-1}
+            # Σ_x δ^l_j a^{l-1}: every weight into neuron j at once
+            row = opcount.matmul(delta_j[None, :], a[l - 1])[0]
             grad.w[l][j] = row / m + net.weight_decay * net.w[l][j]
             grad.b[l][j] = np.sum(delta_j) / m
     return grad
