@@ -6,7 +6,7 @@ Run:  python benchmarks/efficiency.py [--quick] [--output DIR]
 Writes DIR/efficiency.json (default DIR = benchmarks/results) with a description of the
 machine and its load average, and the plots DIR/efficiency_time.png,
 DIR/efficiency_memory.png and DIR/efficiency_jacobian.png (if matplotlib is installed).
-Takes a quarter of an hour on two cores; --quick runs three rounds and stops the slow
+Takes a few minutes on two cores; --quick runs three rounds and stops the slow
 methods at the chapter's sizes (a smoke test, not for publication).
 
 What is measured (processor time of this process, BLAS on one thread, glibc's allocator
