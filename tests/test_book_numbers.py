@@ -43,9 +43,27 @@ ALLOWED: dict[str, dict[str, str]] = {
         "95%": "the confidence level the text chooses for its bootstrap intervals",
     },
     "autodiff": {},
-    "practice": {},
+    "practice": {
+        # figure captions and alt texts (cell metadata) name the runs' chosen settings
+        "0.3": "a learning rate the text chooses for the batch-size figure",
+        "0.1": "the whitening regulariser ε the text chooses",
+        "0.05": "the common learning rate the text chooses for the same-rate panels",
+        "0.5": "a chosen multiple of 1/λ_max (step sizes of the quadratic-valley figures)",
+        "1.5": "a chosen multiple of 1/λ_max",
+        "1.7": "a chosen multiple of 1/λ_max",
+        "1.9": "a chosen multiple of 1/λ_max",
+        "2.1": "a chosen multiple of 1/λ_max",
+        "2.2": "a chosen multiple of 1/λ_max",
+        "2.5": "a chosen multiple of 1/λ_max",
+    },
     "autoencoder": {
         "10,000": "the number of patches of the UFLDL exercise (a published parameter)",
+        "0.01": "the sparsity target ρ of the UFLDL exercise (a published parameter)",
+        "10⁻⁴": "the weight decay λ of the UFLDL exercise (a published parameter)",
+        "0.2": "the sparsity target the text chooses to draw the KL penalty",
+        "0.1": "a second sparsity target the text chooses, and the grey-scale range [0.1, 0.9]",
+        "0.9": "the upper end of the grey-scale range the patches are drawn in",
+        "5,000": "the number of patches the chapter trains on (chosen for build time)",
     },
     "history": {
         "0.9": "the momentum the text chooses for the exclusive-or runs",
@@ -90,6 +108,7 @@ def prose(text: str) -> str:
         out.append("")
         i += 1
     fence_stack: list[tuple[str, bool]] = []  # (fence, is_prose)
+    meta_state = {"in_header": False, "reading": False, "indent": 0}
     in_display_math = False
     in_comment = False
     while i < len(lines):
@@ -106,6 +125,7 @@ def prose(text: str) -> str:
                 continue
             if not info or not info.startswith("{") or _MATH_DIRECTIVES.match(info):
                 fence_stack.append((fence, False))
+                meta_state.update(in_header=info.startswith("{code-cell}"), reading=False)
                 out.append("")
                 continue
             is_prose = bool(_PROSE_DIRECTIVES.match(info))
@@ -114,7 +134,9 @@ def prose(text: str) -> str:
             out.append("" if skipping or not is_prose else re.sub(r"^\{[^}]*\}", "", info))
             continue
         if skipping:
-            out.append("")
+            # a code cell's metadata lines (":mystnb:" … "caption:", "alt:") hold reader text
+            reader_text = _metadata_reader_text(line, fence_stack, meta_state)
+            out.append(reader_text)
             continue
         if in_comment:
             out.append("")
@@ -143,6 +165,30 @@ def prose(text: str) -> str:
             continue
         out.append(_inline(line))
     return "\n".join(out)
+
+
+_META_KEY = re.compile(r"^:(\s*)(\w[\w-]*):\s?(.*)$")
+
+
+def _metadata_reader_text(line: str, fence_stack: list, state: dict) -> str:
+    """The reader-visible part of a code cell's option line (figure caption or alt text).
+
+    Option lines come first in a code cell and start with ":"; YAML continuation lines of a
+    caption or alt text are deeper indented. Everything else in a skipped block is blank.
+    """
+    if not state["in_header"] or len(fence_stack) != 1:
+        return ""
+    if not line.startswith(":"):
+        state.update(in_header=False, reading=False)
+        return ""
+    m = _META_KEY.match(line)
+    if m:
+        indent, key, value = len(m.group(1)), m.group(2), m.group(3)
+        if state["reading"] and indent > state["indent"]:
+            return _inline(line[1:])  # a continuation line that looks like "key: value"
+        state.update(reading=key in ("caption", "alt"), indent=indent)
+        return _inline(value) if state["reading"] else ""
+    return _inline(line[1:]) if state["reading"] else ""
 
 
 def _inline(line: str) -> str:
@@ -251,6 +297,16 @@ def test_scanner_finds_typed_numbers(sample: str, expected: list[str]) -> None:
 )
 def test_scanner_skips_what_is_not_typed(sample: str) -> None:
     assert typed_numbers(sample) == []
+
+
+def test_scanner_reads_captions_in_cell_metadata() -> None:
+    text = (
+        "```{code-cell} ipython3\n:mystnb:\n:  figure:\n"
+        ":    caption: The cost falls to 0.25\n:      and then 1.5% more.\n"
+        ":    name: fig-3.2\n:  image:\n:    alt: A curve near 0.67.\n"
+        "x = 0.5\n```\n"
+    )
+    assert [token for _, token in typed_numbers(text)] == ["0.25", "1.5%", "0.67"]
 
 
 def test_scanner_reads_alt_text_and_admonitions() -> None:
