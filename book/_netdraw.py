@@ -11,12 +11,16 @@ edge from neuron k of layer l-1 to neuron j of layer l. Indices are 1-based as i
                  direction="backward")
 
 Colours come from a small palette that reads on a white figure background (the book's
-figures are white in the light and the dark theme alike).
+figures are white in the light and the dark theme alike), and differ in lightness as well
+as hue, so that they stay apart in grey and for colour-blind readers.
+
+:func:`example_network` is the small network whose forward pass {doc}`forward` draws and
+whose backward pass {doc}`equations` works through by hand.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 
 import matplotlib.pyplot as plt
 from matplotlib.axes import Axes
@@ -26,6 +30,7 @@ from matplotlib.patches import Circle, FancyArrowPatch, Rectangle
 FORWARD = "#1f4e9a"  # blue: values flowing forward
 BACKWARD = "#b2381f"  # red: errors flowing backward
 NEUTRAL = "#555555"
+LIGHT = "#b8b8b8"  # edges behind a highlighted one
 
 Node = tuple[int, int]  # (layer l, neuron j), j from 1
 Edge = tuple[int, int, int]  # (layer l, j, k): w^l_{jk}, from (l-1, k) to (l, j)
@@ -50,10 +55,14 @@ def draw_network(
     direction: str = "forward",
     layer_titles: Sequence[str] | None = None,
     radius: float = 0.42,
-    edge_label_at: float = 0.62,
+    edge_label_at: float | Mapping[Edge, float] = 0.62,
     fontsize: float = 11,
     dx: float = 3.0,
     dy: float = 1.6,
+    above_text: Mapping[Node, str] | None = None,
+    highlight: Collection[Edge] = (),
+    edge_color: str | None = None,
+    below_color: str | None = None,
 ) -> dict[Node, tuple[float, float]]:
     """Draw the network of layer sizes ``sizes`` on ``ax`` and return the neuron centres.
 
@@ -74,12 +83,23 @@ def draw_network(
         Arrow heads towards the output (values), towards the input (errors) or none.
     layer_titles : sequence of str, optional
         One title per layer, written above it.
+    radius, fontsize, dx, dy : float
+        Size of a neuron, of the text, and the spacing of layers and of neurons.
+    edge_label_at : float, or mapping (l, j, k) -> float
+        Where the edge labels sit (one value for all, or one per labelled edge; edges
+        missing from the mapping use 0.62).
+    above_text : mapping (l, j) -> str, optional
+        Text over the neuron, in black (for example its weighted input).
+    highlight : collection of (l, j, k)
+        Edges drawn thick, in the colour of ``direction`` (the others turn grey).
+    edge_color, below_color : str, optional
+        Override the colour of the edges and of ``below_text``.
 
     Raises
     ------
     ValueError
-        If ``direction`` is not one of the three, or a label names a neuron or an edge
-        the network does not have.
+        If ``direction`` is not one of the three, or a label or a highlighted edge names
+        a neuron or an edge the network does not have.
     """
     if direction not in ("forward", "backward", "none"):
         raise ValueError(f"direction must be 'forward', 'backward' or 'none', not {direction!r}")
@@ -87,31 +107,41 @@ def draw_network(
     node_text = dict(node_text or {})
     below_text = dict(below_text or {})
     edge_text = dict(edge_text or {})
-    for key in [*node_text, *below_text]:
+    above_text = dict(above_text or {})
+    highlight = set(highlight)
+    for key in [*node_text, *below_text, *above_text]:
         if key not in pos:
             raise ValueError(f"no neuron {key} (layer, j) in a network of sizes {list(sizes)}")
-    for l, j, k in edge_text:
+    for l, j, k in [*edge_text, *highlight]:
         if not (1 <= l < len(sizes) and (l, j) in pos and (l - 1, k) in pos):
             raise ValueError(f"no weight w^{l}_{{{j}{k}}} in a network of sizes {list(sizes)}")
     color = {"forward": FORWARD, "backward": BACKWARD, "none": NEUTRAL}[direction]
+    line_color = edge_color or (LIGHT if highlight else color)
+    below_color = below_color or color
 
     for l in range(1, len(sizes)):
         for j in range(1, sizes[l] + 1):
             for k in range(1, sizes[l - 1] + 1):
                 head, tail = pos[(l, j)], pos[(l - 1, k)]
                 start, end = (tail, head) if direction != "backward" else (head, tail)
+                strong = (l, j, k) in highlight
                 ax.add_patch(
                     FancyArrowPatch(
                         start, end,
                         arrowstyle="-|>" if direction != "none" else "-",
-                        mutation_scale=14, color=color, lw=1.3,
+                        mutation_scale=16 if strong else 14,
+                        color=color if strong else line_color,
+                        lw=3.0 if strong else 1.3,
                         shrinkA=radius * 72 / 2.2, shrinkB=radius * 72 / 2.2,
-                        zorder=1,
+                        zorder=1.5 if strong else 1,
                     )
                 )
                 text = edge_text.get((l, j, k))
                 if text:
-                    t = edge_label_at
+                    if isinstance(edge_label_at, Mapping):
+                        t = edge_label_at.get((l, j, k), 0.62)
+                    else:
+                        t = edge_label_at
                     x = start[0] + t * (end[0] - start[0])
                     y = start[1] + t * (end[1] - start[1])
                     ax.text(x, y, text, ha="center", va="center", fontsize=fontsize - 1,
@@ -124,9 +154,12 @@ def draw_network(
                     zorder=4)
         if (l, j) in below_text:
             ax.text(x, y - radius - 0.12, below_text[(l, j)], ha="center", va="top",
-                    fontsize=fontsize - 1, color=color, zorder=4)
+                    fontsize=fontsize - 1, color=below_color, zorder=4)
+        if (l, j) in above_text:
+            ax.text(x, y + radius + 0.1, above_text[(l, j)], ha="center", va="bottom",
+                    fontsize=fontsize - 1, color="black", zorder=4)
     if layer_titles is not None:
-        top = max(y for _, y in pos.values()) + radius + 0.35
+        top = max(y for _, y in pos.values()) + radius + (1.0 if above_text else 0.35)
         for l, title in enumerate(layer_titles):
             ax.text(l * dx, top, title, ha="center", va="bottom", fontsize=fontsize)
     ax.set_aspect("equal")
@@ -135,8 +168,34 @@ def draw_network(
     xs = [x for x, _ in pos.values()]
     ys = [y for _, y in pos.values()]
     ax.set_xlim(min(xs) - 1.2, max(xs) + 1.2)
-    ax.set_ylim(min(ys) - radius - 1.0, max(ys) + radius + (0.9 if layer_titles else 0.4))
+    top = 0.9 if layer_titles else 0.4
+    top += 0.65 if above_text else 0.0
+    ax.set_ylim(min(ys) - radius - (1.0 if below_text or not above_text else 0.5),
+                max(ys) + radius + top)
     return pos
+
+
+def example_network():
+    """The 2–2–1 sigmoid network of the worked example, with its input and target.
+
+    Weights chosen for readable arithmetic, a bias in each layer, and two hidden neurons
+    that differ (so that the example shows BP2 distributing the error unevenly).
+    Returns ``(net, x, y)``: a :class:`bp.Network` with the quadratic cost, the input
+    x (shape (2,)) and the target y (shape (1,)).
+    """
+    import numpy as np
+
+    import bp
+
+    net = bp.Network([2, 2, 1], "sigmoid", "quadratic")
+    net.w[1] = np.array([[0.5, -0.25],
+                         [-0.5, 0.75]])
+    net.b[1] = np.array([0.5, 0.0])
+    net.w[2] = np.array([[1.5, -1.0]])
+    net.b[2] = np.array([0.25])
+    x = np.array([1.0, 2.0])
+    y = np.array([1.0])
+    return net, x, y
 
 
 def _matrix(ax: Axes, x: float, y: float, rows: int, cols: int, fill: str, label: str,
@@ -225,6 +284,104 @@ def draw_bracketings(sizes: Sequence[int], unit: float = 0.26) -> Figure:
             y -= heights[i] + 1.55
     ax.set_xlim(-0.2, 2 * col_w + 0.8)
     ax.set_ylim(-0.2, total_h + 0.1)
+    return fig
+
+
+def _dec(v: float, d: int = 4) -> str:
+    """``v`` with ``d`` decimals and a true minus sign, as the worked example's tables."""
+    return f"{v:.{d}f}".replace("-", "\u2212")
+
+
+def _example_values(net, x, y) -> dict:
+    """Forward and backward values of a one-example pass: z, a, σ′ and δ by (l, j)."""
+    import numpy as np
+
+    fp = net.forward(np.asarray(x, dtype=float)[None, :])
+    grad = net.backprop_example(x, y)
+    out: dict = {"z": {}, "a": {}, "sp": {}, "delta": {}}
+    for l in range(net.L + 1):
+        for j in range(1, net.sizes[l] + 1):
+            out["a"][(l, j)] = float(fp.a[l][0, j - 1])
+            if l:
+                z = fp.z[l][0, j - 1]
+                out["z"][(l, j)] = float(z)
+                sp = net.activations[l].derivative(fp.z[l], fp.a[l])[0, j - 1]
+                out["sp"][(l, j)] = float(sp)
+                out["delta"][(l, j)] = float(grad.b[l][j - 1])  # BP3: ∂C/∂b = δ
+    return out
+
+
+# Where the labels of a 2–2–1 network's edges sit, measured from the input end: the
+# straight edges in the middle, the crossing ones near the inputs, away from the crossing.
+_FROM_INPUT = {(1, 1, 1): 0.5, (1, 2, 2): 0.5, (1, 1, 2): 0.25, (1, 2, 1): 0.25,
+               (2, 1, 1): 0.5, (2, 1, 2): 0.5}
+_SIZE = dict(radius=0.75, dx=5.2, dy=3.2, fontsize=12)
+
+
+def draw_forward_example(net, x) -> Figure:
+    """The forward pass of a 2–2–1 network on one input, with every number on the drawing.
+
+    Each neuron holds its activation (the inputs their value), its weighted input z is
+    written above it, and each edge carries its weight; biases are listed under the
+    neurons. Blue arrows point towards the output.
+
+    Raises
+    ------
+    ValueError
+        If ``net`` is not a 2–2–1 network.
+    """
+    if list(net.sizes) != [2, 2, 1]:
+        raise ValueError(f"draw_forward_example draws a 2-2-1 network, not {net.sizes}")
+    v = _example_values(net, x, net.feedforward(x[None, :])[0])
+    node = {key: _dec(a) for key, a in v["a"].items()}
+    for k, t in enumerate(x, start=1):
+        node[(0, k)] = f"$x_{k}{{=}}{float(t):g}$".replace("-", "\u2212")
+    above = {key: f"$z = {_dec(z)}$" for key, z in v["z"].items()}
+    below = {(l, j): f"$b = {float(net.b[l][j - 1]):g}$".replace("-", "\u2212")
+             for l in (1, 2) for j in range(1, net.sizes[l] + 1)}
+    edges = {(l, j, k): f"${float(net.w[l][j - 1, k - 1]):g}$".replace("-", "\u2212")
+             for l in (1, 2) for j in range(1, net.sizes[l] + 1)
+             for k in range(1, net.sizes[l - 1] + 1)}
+    fig, ax = plt.subplots(figsize=(7.2, 4.0))
+    draw_network(ax, net.sizes, node_text=node, above_text=above, below_text=below,
+                 below_color="black", edge_text=edges, edge_label_at=_FROM_INPUT,
+                 layer_titles=["input $x$", "hidden $a^1$", "output $a^2$"], **_SIZE)
+    fig.tight_layout()
+    return fig
+
+
+def draw_backward_example(net, x, y) -> Figure:
+    """The backward pass of a 2–2–1 network on one example, with every number on it.
+
+    Each neuron holds its activation from the forward pass; above it its σ′(z), under it
+    (red) its error δ; each edge, drawn as a red arrow towards the input, carries the
+    gradient of its weight, a^{l−1}_k δ^l_j (BP4).
+
+    Raises
+    ------
+    ValueError
+        If ``net`` is not a 2–2–1 network.
+    """
+    if list(net.sizes) != [2, 2, 1]:
+        raise ValueError(f"draw_backward_example draws a 2-2-1 network, not {net.sizes}")
+    v = _example_values(net, x, y)
+    node = {key: _dec(a) for key, a in v["a"].items()}
+    for k, t in enumerate(x, start=1):
+        node[(0, k)] = f"$x_{k}{{=}}{float(t):g}$".replace("-", "\u2212")
+    above = {key: f"$\\sigma' = {_dec(sp)}$" for key, sp in v["sp"].items()}
+    below = {key: f"$\\delta = {_dec(d)}$" for key, d in v["delta"].items()}
+    edges = {}
+    for l in (1, 2):
+        for j in range(1, net.sizes[l] + 1):
+            for k in range(1, net.sizes[l - 1] + 1):
+                g = v["a"][(l - 1, k)] * v["delta"][(l, j)]
+                edges[(l, j, k)] = f"${_dec(g)}$"
+    fig, ax = plt.subplots(figsize=(7.2, 4.0))
+    draw_network(ax, net.sizes, node_text=node, above_text=above, below_text=below,
+                 edge_text=edges, direction="backward",
+                 edge_label_at={e: 1 - t for e, t in _FROM_INPUT.items()},
+                 layer_titles=["input $x$", "hidden", "output"], **_SIZE)
+    fig.tight_layout()
     return fig
 
 

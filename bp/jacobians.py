@@ -1,0 +1,141 @@
+"""The errors δ^l as a product of Jacobians: BP1 and BP2 unrolled.
+
+Write the elementwise product with σ′(z) as a matrix, Σ′(z) = diag σ′(z), so that
+u ⊙ σ′(z) = Σ′(z) u. Then BP1 reads δ^L = Σ′(z^L) ∇_a C and BP2 reads
+δ^l = Σ′(z^l) (w^{l+1})ᵀ δ^{l+1}; substituting one into the other gives the product form
+(Nielsen, *Neural Networks and Deep Learning*, ch. 2)
+
+    δ^l = Σ′(z^l) (w^{l+1})ᵀ Σ′(z^{l+1}) ⋯ (w^L)ᵀ Σ′(z^L) ∇_a C.
+
+For a softmax output, Σ′(z^L) is the softmax's full (symmetric) Jacobian instead of a
+diagonal matrix. :func:`errors_by_product` forms these matrices and multiplies them in the
+order written, to show and to check the formula; :meth:`bp.network.Network.backprop`
+computes the same errors from the right-hand end, one vector at a time, without forming
+a matrix.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numpy.typing import ArrayLike
+
+from .activations import Activation
+from .costs import Cost
+from .network import Network
+
+__all__ = ["activation_jacobian", "cost_gradient", "errors_by_product"]
+
+
+def _vector(v: ArrayLike, n: int, argument: str) -> np.ndarray:
+    """``v`` as a float64 vector of length ``n``, or a ValueError naming ``argument``."""
+    out = np.asarray(v, dtype=np.float64)
+    if out.shape != (n,):
+        raise ValueError(f"{argument} must have shape ({n},), got {out.shape}")
+    if not np.all(np.isfinite(out)):
+        raise ValueError(f"{argument} must be finite")
+    return out
+
+
+def activation_jacobian(activation: Activation, z: ArrayLike) -> np.ndarray:
+    """Σ′(z) = ∂σ(z)/∂z, the n × n Jacobian of an activation at one weighted input.
+
+    Parameters
+    ----------
+    activation : Activation
+        Such as ``net.activations[l]``.
+    z : array_like, shape (n,)
+        The weighted input of one layer for one example.
+
+    Returns
+    -------
+    ndarray, shape (n, n)
+        diag σ′(z) for an elementwise activation; the full Jacobian, entry (j, k) equal
+        to ∂a_j/∂z_k, for the softmax.
+
+    Raises
+    ------
+    TypeError
+        If ``activation`` is not a :class:`bp.activations.Activation`.
+    ValueError
+        If ``z`` is not a finite vector.
+    """
+    if not isinstance(activation, Activation):
+        raise TypeError(f"activation must be a bp Activation, got {type(activation).__name__}")
+    z = np.asarray(z, dtype=np.float64)
+    if z.ndim != 1 or not np.all(np.isfinite(z)):
+        raise ValueError(f"z must be a finite vector, got shape {z.shape}")
+    n = z.size
+    Z = np.tile(z, (n, 1))  # one copy of z per unit tangent
+    # row k of the result is the tangent for dz = e_k, i.e. column k of the Jacobian
+    return activation.jvp(Z, activation(Z), np.eye(n)).T
+
+
+def cost_gradient(cost: Cost, a: ArrayLike, y: ArrayLike) -> np.ndarray:
+    """∇_a C, the gradient of one example's cost with respect to the output a^L.
+
+    Parameters
+    ----------
+    cost : Cost
+        Quadratic, cross-entropy or log-likelihood (``net.cost``).
+    a, y : array_like, shape (n_L,)
+        The output activation and the target (one-hot for the log-likelihood).
+
+    Returns
+    -------
+    ndarray, shape (n_L,)
+        a − y (quadratic); (a − y) / (a (1 − a)) (cross-entropy); −y / a
+        (log-likelihood).
+
+    Raises
+    ------
+    ValueError
+        If ``a`` and ``y`` differ in shape, or the cost is not one of the three.
+    """
+    a = np.asarray(a, dtype=np.float64)
+    y = np.asarray(y, dtype=np.float64)
+    if a.shape != y.shape or a.ndim != 1:
+        raise ValueError(f"a and y must be vectors of one shape, got {a.shape} and {y.shape}")
+    name = getattr(cost, "name", None)
+    if name == "quadratic":
+        return a - y
+    if name == "cross_entropy":
+        return (a - y) / (a * (1 - a))
+    if name == "log_likelihood":
+        return -y / a
+    raise ValueError(f"cost must be quadratic, cross_entropy or log_likelihood, got {cost!r}")
+
+
+def errors_by_product(net: Network, x: ArrayLike, grad_a: ArrayLike) -> list:
+    """Every δ^l from the product form, δ^l = Σ′(z^l)(w^{l+1})ᵀ ⋯ (w^L)ᵀ Σ′(z^L) ∇_a C.
+
+    Parameters
+    ----------
+    net : Network
+    x : array_like, shape (n_0,)
+        One input.
+    grad_a : array_like, shape (n_L,)
+        ∇_a C for this input (see :func:`cost_gradient`).
+
+    Returns
+    -------
+    list
+        ``[None, δ^1, ..., δ^L]``, δ^l of shape (n_l,), indexed like the text.
+
+    Raises
+    ------
+    ValueError
+        If ``x`` or ``grad_a`` has the wrong shape or is not finite.
+    """
+    x = _vector(x, net.sizes[0], "x")
+    grad_a = _vector(grad_a, net.sizes[-1], "grad_a")
+    fp = net.forward(x[None, :])
+    L, w = net.L, net.w
+    S = [None] + [activation_jacobian(net.activations[l], fp.z[l][0])
+                  for l in range(1, L + 1)]  # Σ′(z^l)
+    deltas: list = [None] * (L + 1)
+    for l in range(1, L + 1):
+        product = S[l]  # Σ′(z^l), then (w^k)ᵀ Σ′(z^k) for k = l+1..L
+        for k in range(l + 1, L + 1):
+            product = product @ w[k].T @ S[k]
+        deltas[l] = product @ grad_a
+    return deltas
