@@ -63,6 +63,7 @@ def draw_network(
     highlight: Collection[Edge] = (),
     edge_color: str | None = None,
     below_color: str | None = None,
+    highlight_color: str | None = None,
 ) -> dict[Node, tuple[float, float]]:
     """Draw the network of layer sizes ``sizes`` on ``ax`` and return the neuron centres.
 
@@ -92,8 +93,8 @@ def draw_network(
         Text over the neuron, in black (for example its weighted input).
     highlight : collection of (l, j, k)
         Edges drawn thick, in the colour of ``direction`` (the others turn grey).
-    edge_color, below_color : str, optional
-        Override the colour of the edges and of ``below_text``.
+    edge_color, below_color, highlight_color : str, optional
+        Override the colour of the edges, of ``below_text`` and of the highlighted edges.
 
     Raises
     ------
@@ -130,7 +131,7 @@ def draw_network(
                         start, end,
                         arrowstyle="-|>" if direction != "none" else "-",
                         mutation_scale=16 if strong else 14,
-                        color=color if strong else line_color,
+                        color=(highlight_color or color) if strong else line_color,
                         lw=3.0 if strong else 1.3,
                         shrinkA=radius * 72 / 2.2, shrinkB=radius * 72 / 2.2,
                         zorder=1.5 if strong else 1,
@@ -145,7 +146,8 @@ def draw_network(
                     x = start[0] + t * (end[0] - start[0])
                     y = start[1] + t * (end[1] - start[1])
                     ax.text(x, y, text, ha="center", va="center", fontsize=fontsize - 1,
-                            color="black", zorder=3,
+                            color=(highlight_color or color) if (l, j, k) in highlight
+                            else "black", zorder=3,
                             bbox=dict(boxstyle="round,pad=0.15", fc="white", ec="none"))
     for (l, j), (x, y) in pos.items():
         ax.add_patch(Circle((x, y), radius, fc="white", ec="black", lw=1.4, zorder=2))
