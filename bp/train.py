@@ -248,13 +248,15 @@ def train(
     Parameters
     ----------
     net : Network
-    X : array_like, shape (m, n_0)
-    y : array_like, shape (m, n_L), or (m,) integer class labels
+    X : array_like, shape (N, n_0)
+        The N training examples, one per row.
+    y : array_like, shape (N, n_L), or (N,) integer class labels
         With class labels, accuracy is recorded too.
     epochs : int
         Passes over the training set.
     batch_size : int
-        Examples per mini-batch; the last batch of an epoch may be smaller.
+        m, the examples per mini-batch; the last batch of an epoch may be
+        smaller.
     learning_rate : float
         η > 0.
     momentum : float

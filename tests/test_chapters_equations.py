@@ -14,10 +14,16 @@ forward pass), not against values produced by the code under test:
 * the example-by-example and matrix-based gradients agree;
 * the statements of the chapter's text and exercises (weight decay, the bound
   ‖δ^l‖ ≤ ¼ ‖w^{l+1}‖₂ ‖δ^{l+1}‖ for sigmoid layers, so that errors must shrink when every
-  ‖w^{l+1}‖₂ < 4 and can grow when it is larger, dead ReLU neurons).
+  ‖w^{l+1}‖₂ < 4 and can grow when it is larger, dead ReLU neurons);
+* the backward pass worked by hand (the 2-2-1 network of book/_netdraw.py, with math.exp),
+  Nielsen's product form δ^l = Σ′(z^l)(w^{l+1})ᵀ ⋯ Σ′(z^L)∇_a C with diagonal matrices
+  built here, hidden neurons started as clones staying clones, the symmetry exercise's
+  partial starts breaking it, and the softplus exercise (a wrong σ′ fails the check).
 """
 
 from __future__ import annotations
+
+import math
 
 import numpy as np
 import pytest
@@ -332,3 +338,123 @@ def test_dead_relu_neuron_gets_exactly_zero_gradient():
     assert np.all(g.w[2][:, 2] == 0.0)  # BP4: a^1_j = 0, column j of ∂C/∂w^2
     others = np.delete(g.w[1], 2, axis=0)
     assert np.all(others != 0.0)
+
+
+# --- the worked example, the product form, symmetry, the exercises ----------------------
+
+
+def _example():
+    """The worked example's network (book/_netdraw.py), imported as the chapters do."""
+    import sys
+    from pathlib import Path
+
+    book = str(Path(__file__).resolve().parents[1] / "book")
+    if book not in sys.path:
+        sys.path.insert(0, book)
+    import _netdraw
+
+    return _netdraw.example_network()
+
+
+def test_worked_example_by_hand_formulas():
+    """The 2-2-1 pass written out with math.exp: bp and centred differences agree."""
+    net, x, y = _example()
+    s = lambda v: 1 / (1 + math.exp(-v))  # noqa: E731
+    W1, B1, W2, B2 = net.w[1], net.b[1], net.w[2], net.b[2]
+    z1 = [W1[j, 0] * x[0] + W1[j, 1] * x[1] + B1[j] for j in range(2)]
+    a1 = [s(v) for v in z1]
+    a2 = s(W2[0, 0] * a1[0] + W2[0, 1] * a1[1] + B2[0])
+    d2 = (a2 - y[0]) * a2 * (1 - a2)  # BP1, quadratic cost
+    d1 = [W2[0, j] * d2 * a1[j] * (1 - a1[j]) for j in range(2)]  # BP2
+    grad = net.backprop_example(x, y)
+    np.testing.assert_allclose(grad.b[2], [d2], rtol=1e-14)
+    np.testing.assert_allclose(grad.b[1], d1, rtol=1e-14)
+    np.testing.assert_allclose(grad.w[2], [[a1[0] * d2, a1[1] * d2]], rtol=1e-14)
+    np.testing.assert_allclose(grad.w[1], np.outer(d1, x), rtol=1e-14)
+    # what the chapter says about the example
+    assert a2 < y[0] and d1[0] < 0 < d1[1] and abs(d1[0]) > abs(d1[1])
+    fd = bp.finite_difference_gradient(net, x[None], y[None])
+    assert rel(grad.flat(), fd.flat()) < TOL
+
+
+def test_product_form_equals_the_errors_of_backprop():
+    """δ^l = Σ′(z^l)(w^{l+1})ᵀ ⋯ Σ′(z^L)∇_a C, with diag matrices built here."""
+    net, X, Y = make_problem("tanh", "sigmoid", "quadratic")
+    for i in range(X.shape[0]):
+        zs, a = [None], X[i]
+        for l in range(1, net.L + 1):
+            zs.append(net.w[l] @ a + net.b[l])
+            a = ACT["tanh" if l < net.L else "sigmoid"][0](zs[l])
+        S = [None] + [np.diag(ACT["tanh" if l < net.L else "sigmoid"][1](zs[l]))
+                      for l in range(1, net.L + 1)]
+        expected = net.backprop_example(X[i], Y[i]).b
+        for l in range(1, net.L + 1):
+            product = S[l]
+            for k in range(l + 1, net.L + 1):
+                product = product @ net.w[k].T @ S[k]
+            assert rel(product @ (a - Y[i]), expected[l]) < 1e-12
+
+
+def _hidden_spread(net):
+    return float(np.abs(net.w[1] - net.w[1][0]).max())
+
+
+def _digits(n=200):
+    X, y = bp.data.load_digits()
+    return X[:n], y[:n]
+
+
+def test_clones_get_equal_gradients_and_stay_clones():
+    """Equal rows of w^1, equal b^1 and equal columns of w^2: equal gradients (BP3, BP4)."""
+    X, y = _digits()
+    net = bp.Network([64, 6, 10], ["sigmoid", "softmax"], "log_likelihood")
+    for l in (1, 2):
+        net.w[l][...] = 0.1
+        net.b[l][...] = 0.0
+    g = net.backprop(X, y)
+    assert np.abs(g.w[1] - g.w[1][0]).max() <= 1e-15 * np.abs(g.w[1]).max() + 1e-300
+    assert np.abs(g.w[2] - g.w[2][:, :1]).max() <= 1e-15 * np.abs(g.w[2]).max()
+    assert np.ptp(g.b[1]) <= 1e-15 * np.abs(g.b[1]).max()
+    bp.train(net, X, y, epochs=5, batch_size=10, learning_rate=0.5)
+    random_start = bp.Network([64, 6, 10], ["sigmoid", "softmax"], "log_likelihood", seed=0)
+    bp.train(random_start, X, y, epochs=5, batch_size=10, learning_rate=0.5)
+    assert _hidden_spread(net) < 1e-9 * _hidden_spread(random_start)
+
+
+@pytest.mark.parametrize("case", ["only_biases", "zero_output", "zero_hidden"])
+def test_partly_equal_starts_break_the_symmetry(case):
+    """The symmetry exercise: none of the three partial starts keeps clones."""
+    X, y = _digits()
+    net = bp.Network([64, 6, 10], ["sigmoid", "softmax"], "log_likelihood", seed=0)
+    if case == "zero_output":
+        net.w[2][...] = 0.0
+        net.b[2][...] = 0.0
+    elif case == "zero_hidden":
+        net.w[1][...] = 0.0
+        net.b[1][...] = 0.0
+    bp.train(net, X, y, epochs=1, batch_size=10, learning_rate=0.5)
+    assert _hidden_spread(net) > 1e-3
+
+
+class _Softplus(bp.activations.Activation):
+    name = "softplus"
+
+    def __call__(self, z):
+        return np.log1p(np.exp(z))
+
+    def derivative(self, z, a):
+        return _sigmoid(z)
+
+
+class _WrongSoftplus(_Softplus):
+    def derivative(self, z, a):
+        return 1 / (1 + np.exp(z))
+
+
+def test_softplus_exercise_passes_and_a_wrong_derivative_fails():
+    rng = np.random.default_rng(7)
+    X, Y = rng.standard_normal((6, 3)), rng.standard_normal((6, 2))
+    for activation, passes in ((_Softplus(), True), (_WrongSoftplus(), False)):
+        net = bp.Network([3, 5, 4, 2], [activation, activation, "identity"], "quadratic",
+                         seed=5)
+        assert bp.check_gradient(net, X, Y).passed is passes

@@ -431,3 +431,54 @@ def test_preface_operation_counts():
     with bp.opcount.counting() as counter:
         net.backprop(X[:1], y[:1])
     assert counter.macs == forward + backward
+
+
+def _netdraw():
+    import sys
+    from pathlib import Path
+
+    book = str(Path(__file__).resolve().parents[1] / "book")
+    if book not in sys.path:
+        sys.path.insert(0, book)
+    import _netdraw
+
+    return _netdraw
+
+
+def test_forward_pass_of_the_drawn_example_by_hand():
+    """fig-fwd-example: z^1 = w^1 x + b^1 and a^1 = σ(z^1) with the math module."""
+    net, x, _ = _netdraw().example_network()
+    fp = net.forward(x[None])
+    for l in (1, 2):
+        a_prev = fp.a[l - 1][0]
+        for j in range(net.sizes[l]):
+            z = sum(net.w[l][j, k] * a_prev[k] for k in range(net.sizes[l - 1])) + net.b[l][j]
+            assert fp.z[l][0, j] == pytest.approx(z, rel=1e-15)
+            assert fp.a[l][0, j] == pytest.approx(_sigmoid_math(z), rel=1e-15)
+    assert fp.z[1][0, 0] != fp.z[1][0, 1]  # the hidden neurons differ
+
+
+def test_netdraw_rejects_unknown_neurons_and_edges():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    nd = _netdraw()
+    fig, ax = plt.subplots()
+    with pytest.raises(ValueError, match="direction"):
+        nd.draw_network(ax, [2, 2, 1], direction="sideways")
+    with pytest.raises(ValueError, match="no neuron"):
+        nd.draw_network(ax, [2, 2, 1], above_text={(1, 3): "x"})
+    with pytest.raises(ValueError, match="no weight"):
+        nd.draw_network(ax, [2, 2, 1], highlight=[(2, 2, 1)])
+    pos = nd.draw_network(ax, [2, 2, 1], highlight=[(2, 1, 2)], edge_label_at={(2, 1, 2): 0.3},
+                          edge_text={(2, 1, 2): "w"})
+    assert set(pos) == {(0, 1), (0, 2), (1, 1), (1, 2), (2, 1)}
+    net, x, y = nd.example_network()
+    for figure in (nd.draw_forward_example(net, x), nd.draw_backward_example(net, x, y)):
+        assert figure.axes
+        plt.close(figure)
+    with pytest.raises(ValueError, match="2-2-1"):
+        nd.draw_forward_example(bp.Network([2, 3, 1]), x)
+    plt.close(fig)
