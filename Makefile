@@ -25,6 +25,11 @@ HTML      := $(OUT)/html
 PORT      ?= 8000
 HOST      ?= 127.0.0.1
 
+# MathJax for typesetting the math at build time (book/_ext/lean_pages.py): the npm
+# package pinned in book/_ext/mathjax/package-lock.json, installed into .venv/node.
+NODE_DIR  := $(VENV)/node
+NODE_STAMP := $(NODE_DIR)/.installed
+
 # Keep these flags in sync with tests/test_book.py.
 JB_FLAGS  := -W -n --keep-going
 
@@ -39,7 +44,14 @@ $(STAMP): constraints.txt pyproject.toml
 	$(VPY) -m pip install --quiet -c constraints.txt -e ".[$(EXTRAS)]"
 	touch $@
 
-venv: $(STAMP)
+$(NODE_STAMP): book/_ext/mathjax/package.json book/_ext/mathjax/package-lock.json | $(STAMP)
+	@command -v npm >/dev/null || { echo "npm is missing (Debian: apt-get install nodejs npm)"; exit 1; }
+	mkdir -p $(NODE_DIR)
+	cp book/_ext/mathjax/package.json book/_ext/mathjax/package-lock.json $(NODE_DIR)/
+	cd $(NODE_DIR) && npm ci --no-audit --no-fund --ignore-scripts --loglevel=error
+	touch $@
+
+venv: $(STAMP) $(NODE_STAMP)
 
 # The execution cache keys on cell source only, so a change in bp/ (or in the
 # pinned stack) would leave stale outputs. Hash them; when the hash differs from
@@ -53,7 +65,7 @@ SRC_HASH = $$( { find bp book -type f ! -path 'book/_vendor/*' ! -path 'book/_ex
                  | LC_ALL=C sort -z | xargs -0 sha256sum; sha256sum constraints.txt benchmarks/results/*.json; } \
                | sha256sum | cut -d' ' -f1 )
 
-book: $(STAMP)
+book: $(STAMP) $(NODE_STAMP)
 	@mkdir -p "$(OUT)"; \
 	new=$(SRC_HASH); old=$$(cat "$(OUT)/.bp-hash" 2>/dev/null || true); \
 	if [ "$$new" != "$$old" ]; then \
@@ -64,7 +76,7 @@ book: $(STAMP)
 	$(VENV)/bin/jupyter-book build . --path-output "$(BUILD_DIR)" $(JB_FLAGS) \
 	  && echo "Book: $(abspath $(HTML))/index.html"
 
-test: $(STAMP)
+test: $(STAMP) $(NODE_STAMP)
 	$(VPY) -m pytest
 
 bench: $(STAMP)

@@ -1,7 +1,9 @@
 """Sphinx extension for the reader's copy of the book: offline pages, runnable notebooks.
 
 **Style.** ``static/book.css`` is added to every page after the theme's stylesheets (for
-example, glued numbers and words in the prose's own weight instead of myst-nb's bold).
+example, glued numbers and words in the prose's own weight instead of myst-nb's bold; wide
+blocks that scroll inside their own box; print), and ``static/book.js`` marks the boxes wider
+than the column so that they show a scroll cue.
 
 **Offline.** Jupyter Book always loads sphinx-thebe, which puts the address of thebe's script
 on a CDN into every page (and a loader script that fetches it when live code is switched on).
@@ -214,6 +216,8 @@ def setup(app: Any) -> dict[str, Any]:
     # The book's stylesheet (book/_ext/static/book.css), on every page after the theme's.
     app.connect("config-inited", _add_static)
     app.add_css_file("book.css")
+    # Wide code, output, math and table boxes scroll inside themselves, with a cue (book.js).
+    app.add_js_file("book.js", loading_method="defer")
     app.add_config_value("reader_notebooks_branch", "notebooks", "html")
     app.add_config_value("reader_notebooks_pip", "", "html")
     app.connect("html-page-context", _drop_thebe)

@@ -1,0 +1,254 @@
+"""Sphinx extension: pages that are readable at once, even on a slow phone connection.
+
+After the HTML pages are written (``build-finished``), this extension rewrites them:
+
+**Math typeset at build time.** Every ``\\(…\\)`` and ``\\[…\\]`` of a ``math`` element (the
+only elements MathJax processes in these pages, see myst-nb's ``processHtmlClass``) is
+typeset by MathJax 3 running in Node (``book/_ext/mathjax/render.cjs``, the npm package
+``mathjax-full`` pinned in ``book/_ext/mathjax/package-lock.json``, installed by ``make
+book`` into ``.venv/node``). The page then carries the typeset math (CommonHTML, with hidden
+MathML for screen readers) and a stylesheet for the characters it uses, whose fonts come
+from the vendored MathJax copy (``_static/mathjax/output/chtml/fonts``); it no longer loads
+MathJax's 1.3 MB script, and no reader ever sees raw TeX. A formula MathJax cannot typeset
+stops the build. Without Node or the npm package the build stops with a message saying how
+to install them (``bp_prerender_math = False`` in the Sphinx config keeps MathJax in the
+browser instead).
+
+**A trailing punctuation mark stays with its math**: ``$x$.`` cannot break before the full
+stop (the formula and the mark are wrapped in a no-break span).
+
+**Icons without Font Awesome's 1.5 MB script.** The theme loads all of Font Awesome as
+JavaScript to draw a score of icons. The icons the pages use are copied from that script
+into a small stylesheet (``_static/bp-icons.css``, each icon a CSS mask in the text colour).
+
+**No search index on every page.** The theme loads the search index (about 120 kB) and
+Sphinx's search scripts on every page for a search-as-you-type feature the book does not
+turn on; the search box sends the reader to ``search.html``, which loads them itself.
+
+``tests/test_browser.py`` checks the result (typeset math, no raw TeX, page weight and the
+time until math is readable on a throttled connection).
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import os
+import re
+import shutil
+import subprocess
+from pathlib import Path
+from typing import Any
+
+from sphinx.errors import ExtensionError
+from sphinx.util import logging
+
+logger = logging.getLogger(__name__)
+
+HERE = Path(__file__).resolve().parent
+RENDERER = HERE / "mathjax" / "render.cjs"
+ROOT = HERE.parents[1]
+DEFAULT_NODE_MODULES = ROOT / ".venv" / "node" / "node_modules"
+NODE_MODULES_ENV = "BP_MATHJAX_NODE_MODULES"
+FONT_DIR = "_static/mathjax/output/chtml/fonts/woff-v2"
+
+INLINE = re.compile(
+    r'<span class="math notranslate nohighlight">\\\((?P<tex>.*?)\\\)</span>(?P<punct>[.,;:!?)\]]*)',
+    re.S,
+)
+DISPLAY = re.compile(
+    r'(?P<open><div class="math notranslate nohighlight"[^>]*>\s*(?:<span class="eqno">.*?</span>)?)'
+    r"(?P<tex>.*?)(?P<close></div>)",
+    re.S,
+)
+MATHJAX_SCRIPTS = re.compile(
+    r'\s*<script>window\.MathJax = .*?</script>|\s*<script defer="defer" src="[^"]*mathjax/[^"]*"></script>'
+)
+SEARCH_SCRIPTS = re.compile(
+    r'\s*<script src="[^"]*(?:_static/searchtools\.js|_static/language_data\.js|searchindex\.js)"></script>'
+)
+FONTAWESOME = re.compile(r'<script defer src="(?P<prefix>[^"]*)_static/scripts/fontawesome\.js[^"]*"></script>')
+ICON_CLASS = re.compile(r'class="(?P<classes>[^"]*\bfa-[^"]*)"')
+
+
+# ---------------------------------------------------------------------------------------------
+# Math
+# ---------------------------------------------------------------------------------------------
+
+
+def _display_tex(body: str) -> str:
+    tex = html.unescape(body).strip()
+    if tex.startswith("\\[") and tex.endswith("\\]"):
+        tex = tex[2:-2]
+    return tex
+
+
+def _node_modules() -> Path:
+    return Path(os.environ.get(NODE_MODULES_ENV) or DEFAULT_NODE_MODULES)
+
+
+def _render(pages: dict[str, list[tuple[str, bool]]], font_urls: dict[str, str]) -> dict[str, Any]:
+    node = shutil.which("node") or shutil.which("nodejs")
+    modules = _node_modules()
+    if node is None or not (modules / "mathjax-full").is_dir():
+        raise ExtensionError(
+            "lean_pages: typesetting the math at build time needs Node.js and the npm package "
+            f"mathjax-full in {modules} (`make book` installs it from "
+            "book/_ext/mathjax/package-lock.json; Debian: apt-get install nodejs npm)"
+        )
+    env = dict(os.environ, NODE_PATH=str(modules))
+    proc = subprocess.run(
+        [node, str(RENDERER)],
+        input=json.dumps({"pages": pages, "fontURL": font_urls}),
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
+    )
+    if proc.returncode != 0:
+        raise ExtensionError(f"lean_pages: MathJax in Node failed:\n{proc.stderr[-3000:]}")
+    return json.loads(proc.stdout)
+
+
+def _relative_prefix(page: Path, outdir: Path) -> str:
+    depth = len(page.relative_to(outdir).parts) - 1
+    return "../" * depth
+
+
+def prerender_math(files: dict[Path, str], outdir: Path) -> dict[Path, str]:
+    """Replace the TeX of every math element of ``files`` (path -> HTML) by typeset math."""
+    pages: dict[str, list[tuple[str, bool]]] = {}
+    font_urls: dict[str, str] = {}
+    for path, text in files.items():
+        items = [(html.unescape(m["tex"]), False) for m in INLINE.finditer(text)]
+        items += [(_display_tex(m["tex"]), True) for m in DISPLAY.finditer(text)]
+        if items:
+            key = str(path)
+            pages[key] = items
+            font_urls[key] = _relative_prefix(path, outdir) + FONT_DIR
+    if not pages:
+        return files
+    rendered = _render(pages, font_urls)
+    errors = [f"{Path(page).relative_to(outdir)}: {e}" for page, r in rendered.items() for e in r["errors"]]
+    if errors:
+        raise ExtensionError("lean_pages: MathJax could not typeset:\n" + "\n".join(errors))
+
+    out = dict(files)
+    for key, result in rendered.items():
+        path = Path(key)
+        markup = iter(result["html"])
+        text = files[path]
+
+        def inline(m: re.Match[str]) -> str:
+            math = f'<span class="math notranslate nohighlight">{next(markup)}</span>'
+            # The formula and a punctuation mark right after it break as one word.
+            return f'<span class="bp-nobreak">{math}{m["punct"]}</span>' if m["punct"] else math
+
+        text = INLINE.sub(inline, text)
+        text = DISPLAY.sub(lambda m: f"{m['open']}{next(markup)}{m['close']}", text)
+        assert next(markup, None) is None, f"{path}: math elements out of step"
+        text = MATHJAX_SCRIPTS.sub("", text)
+        style = f'<style id="MJX-CHTML-styles">\n{result["css"]}\n</style>\n'
+        text = text.replace("</head>", style + "</head>", 1)
+        out[path] = text
+    return out
+
+
+# ---------------------------------------------------------------------------------------------
+# Icons
+# ---------------------------------------------------------------------------------------------
+
+PACK_OF_CLASS = {"fab": "fab", "fa-brands": "fab", "far": "far", "fa-regular": "far"}
+PACK_SEGMENT = re.compile(r'var p=\{(?P<icons>.*?)\};?.{0,400}?\bd\("(?P<pack>fa[bsr])",p\)', re.S)
+ICON = re.compile(
+    r'(?:"(?P<q>[a-z0-9-]+)"|(?P<n>[a-z0-9-]+)):\[(?P<w>\d+),(?P<h>\d+),\[[^\]]*\],"[0-9a-f]+","(?P<d>[^"]*)"\]'
+)
+
+
+def _icon_library(fontawesome_js: Path) -> dict[tuple[str, str], tuple[int, int, str]]:
+    text = fontawesome_js.read_text(encoding="utf-8")
+    library: dict[tuple[str, str], tuple[int, int, str]] = {}
+    for seg in PACK_SEGMENT.finditer(text):
+        for m in ICON.finditer(seg["icons"]):
+            library[(seg["pack"], m["q"] or m["n"])] = (int(m["w"]), int(m["h"]), m["d"])
+    return library
+
+
+def _icons_used(texts: list[str]) -> set[tuple[str, str]]:
+    used = set()
+    for text in texts:
+        for m in ICON_CLASS.finditer(text):
+            classes = m["classes"].split()
+            pack = next((PACK_OF_CLASS[c] for c in classes if c in PACK_OF_CLASS), "fas")
+            for c in classes:
+                if c.startswith("fa-") and c not in {"fa-lg", "fa-solid", "fa-brands", "fa-regular"}:
+                    used.add((pack, c[3:]))
+    return used
+
+
+def icon_css(fontawesome_js: Path, texts: list[str]) -> str:
+    """A stylesheet drawing the Font Awesome icons that ``texts`` use, as CSS masks."""
+    library = _icon_library(fontawesome_js)
+    selectors = {"fas": (".fa-solid", ".fas"), "fab": (".fa-brands", ".fab"), "far": (".fa-regular", ".far")}
+    rules = [
+        "/* Font Awesome Free icons (CC BY 4.0, https://fontawesome.com/license/free) used by the",
+        "   book's pages, drawn as CSS masks in the text colour (book/_ext/lean_pages.py). */",
+        ".fa-solid::before, .fas::before, .fa-brands::before, .fab::before, .fa-regular::before,"
+        " .far::before {",
+        '  content: ""; display: inline-block; height: 1em; width: 1em; vertical-align: -0.125em;',
+        "  background-color: currentColor; -webkit-mask: var(--bp-icon) no-repeat center / contain;",
+        "  mask: var(--bp-icon) no-repeat center / contain;",
+        "}",
+        ".fa-lg { font-size: 1.25em; line-height: 0.05em; vertical-align: -0.075em; }",
+    ]
+    for pack, name in sorted(_icons_used(texts)):
+        found = library.get((pack, name))
+        if found is None:
+            continue  # a class such as fa-pull-left, not an icon
+        w, h, d = found
+        svg = f"<svg xmlns='http://www.w3.org/2000/svg' viewBox='0 0 {w} {h}'><path d='{d}'/></svg>"
+        url = "data:image/svg+xml," + svg.replace("#", "%23").replace("<", "%3C").replace(">", "%3E")
+        sel = ", ".join(f"{s}.fa-{name}::before" for s in selectors[pack])
+        rules.append(f'{sel} {{ --bp-icon: url("{url}"); width: {w / h:.3f}em; }}')
+    return "\n".join(rules) + "\n"
+
+
+# ---------------------------------------------------------------------------------------------
+# The build step
+# ---------------------------------------------------------------------------------------------
+
+
+def lean_pages(outdir: Path, prerender: bool = True) -> None:
+    """Rewrite every HTML page under ``outdir`` (see the module's docstring)."""
+    paths = [
+        p for p in sorted(outdir.rglob("*.html"))
+        if not p.relative_to(outdir).parts[0] in {"_static", "_sources", "_images", "jupyter_execute"}
+    ]
+    files = {p: p.read_text(encoding="utf-8") for p in paths}
+    if prerender:
+        files = prerender_math(files, outdir)
+
+    fontawesome = outdir / "_static" / "scripts" / "fontawesome.js"
+    if fontawesome.is_file():
+        css = icon_css(fontawesome, list(files.values()))
+        (outdir / "_static" / "bp-icons.css").write_text(css, encoding="utf-8")
+    for path, text in files.items():
+        if fontawesome.is_file():
+            text = FONTAWESOME.sub(
+                lambda m: f'<link rel="stylesheet" href="{m["prefix"]}_static/bp-icons.css" />', text
+            )
+        if path.name != "search.html":
+            text = SEARCH_SCRIPTS.sub("", text)
+        path.write_text(text, encoding="utf-8")
+
+
+def _on_finished(app: Any, exception: Exception | None) -> None:
+    if exception is not None or app.builder.format != "html":
+        return
+    lean_pages(Path(app.outdir), prerender=app.config.bp_prerender_math)
+
+
+def setup(app: Any) -> dict[str, Any]:
+    app.add_config_value("bp_prerender_math", True, "html")
+    app.connect("build-finished", _on_finished)
+    return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}
