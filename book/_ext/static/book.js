@@ -21,6 +21,8 @@
       box.classList.toggle("bp-scrolls", box.scrollWidth > box.clientWidth + 1);
     });
   }
+  // For tests/test_browser.py: mark again after opening collapsed blocks.
+  window.bpMarkWide = mark;
   var timer = null;
   function later() {
     clearTimeout(timer);
