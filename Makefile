@@ -2,6 +2,7 @@
 #
 #   make book                    build the book into _build/html
 #   make book BUILD_DIR=/tmp/b   build into /tmp/b/_build/html (parallel builds)
+#   make pdf                     the whole book as one PDF: _build/pdf/book.pdf
 #   make test                    pytest: package tests, a from-scratch build, browser test
 #   make bench [ARGS=--quick]    run the benchmarks
 #   make serve [PORT=8000]       preview _build/html at http://127.0.0.1:8000/
@@ -33,10 +34,10 @@ NODE_STAMP := $(NODE_DIR)/.installed
 # Keep these flags in sync with tests/test_book.py.
 JB_FLAGS  := -W -n --keep-going
 
-.PHONY: help venv book test bench serve clean distclean
+.PHONY: help venv book pdf test bench serve clean distclean
 
 help:
-	@sed -n '3,9p' Makefile | sed 's/^# \{0,1\}//'
+	@sed -n '3,10p' Makefile | sed 's/^# \{0,1\}//'
 
 $(STAMP): constraints.txt pyproject.toml
 	test -x $(VPY) || $(PYTHON) -m venv $(VENV)
@@ -75,6 +76,12 @@ book: $(STAMP) $(NODE_STAMP)
 	echo "$$new" > "$(OUT)/.bp-hash"; \
 	$(VENV)/bin/jupyter-book build . --path-output "$(BUILD_DIR)" $(JB_FLAGS) \
 	  && echo "Book: $(abspath $(HTML))/index.html"
+
+# The PDF: the book built as one page (singlehtml, reusing the execution cache of `make
+# book`), printed by Chromium with the book's print stylesheet (book/_ext/make_pdf.py).
+pdf: book
+	$(VENV)/bin/jupyter-book build . --path-output "$(BUILD_DIR)" --builder singlehtml $(JB_FLAGS)
+	$(VPY) book/_ext/make_pdf.py "$(OUT)/singlehtml" "$(OUT)/pdf/book.pdf"
 
 test: $(STAMP) $(NODE_STAMP)
 	$(VPY) -m pytest
