@@ -315,9 +315,9 @@ def _example_values(net, x, y) -> dict:
 
 # Where the labels of a 2–2–1 network's edges sit, measured from the input end: the
 # straight edges in the middle, the crossing ones near the inputs, away from the crossing.
-_FROM_INPUT = {(1, 1, 1): 0.5, (1, 2, 2): 0.5, (1, 1, 2): 0.25, (1, 2, 1): 0.25,
+_FROM_INPUT = {(1, 1, 1): 0.5, (1, 2, 2): 0.5, (1, 1, 2): 0.3, (1, 2, 1): 0.3,
                (2, 1, 1): 0.5, (2, 1, 2): 0.5}
-_SIZE = dict(radius=0.75, dx=5.2, dy=3.2, fontsize=12)
+_SIZE = dict(radius=0.9, dx=5.6, dy=3.6, fontsize=16)
 
 
 def draw_forward_example(net, x) -> Figure:
@@ -344,7 +344,7 @@ def draw_forward_example(net, x) -> Figure:
     edges = {(l, j, k): f"${float(net.w[l][j - 1, k - 1]):g}$".replace("-", "\u2212")
              for l in (1, 2) for j in range(1, net.sizes[l] + 1)
              for k in range(1, net.sizes[l - 1] + 1)}
-    fig, ax = plt.subplots(figsize=(7.2, 4.0))
+    fig, ax = plt.subplots(figsize=(7.2, 4.6))
     draw_network(ax, net.sizes, node_text=node, above_text=above, below_text=below,
                  below_color="black", edge_text=edges, edge_label_at=_FROM_INPUT,
                  layer_titles=["input $x$", "hidden $a^1$", "output $a^2$"], **_SIZE)
@@ -378,7 +378,7 @@ def draw_backward_example(net, x, y) -> Figure:
             for k in range(1, net.sizes[l - 1] + 1):
                 g = v["a"][(l - 1, k)] * v["delta"][(l, j)]
                 edges[(l, j, k)] = f"${_dec(g)}$"
-    fig, ax = plt.subplots(figsize=(7.2, 4.0))
+    fig, ax = plt.subplots(figsize=(7.2, 4.6))
     draw_network(ax, net.sizes, node_text=node, above_text=above, below_text=below,
                  edge_text=edges, direction="backward",
                  edge_label_at={e: 1 - t for e, t in _FROM_INPUT.items()},
