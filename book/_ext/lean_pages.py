@@ -115,8 +115,12 @@ def _relative_prefix(page: Path, outdir: Path) -> str:
     return "../" * depth
 
 
-def prerender_math(files: dict[Path, str], outdir: Path) -> dict[Path, str]:
-    """Replace the TeX of every math element of ``files`` (path -> HTML) by typeset math."""
+def prerender_math(files: dict[Path, str], outdir: Path, flat: bool = False) -> dict[Path, str]:
+    """Replace the TeX of every math element of ``files`` (path -> HTML) by typeset math.
+
+    ``flat``: the pages link to ``_static`` as if they were in ``outdir`` itself (Sphinx's
+    ``singlehtml`` builder writes ``book/index.html`` with links relative to the root).
+    """
     pages: dict[str, list[tuple[str, bool]]] = {}
     font_urls: dict[str, str] = {}
     for path, text in files.items():
@@ -125,7 +129,7 @@ def prerender_math(files: dict[Path, str], outdir: Path) -> dict[Path, str]:
         if items:
             key = str(path)
             pages[key] = items
-            font_urls[key] = _relative_prefix(path, outdir) + FONT_DIR
+            font_urls[key] = ("" if flat else _relative_prefix(path, outdir)) + FONT_DIR
     if not pages:
         return files
     rendered = _render(pages, font_urls)
@@ -218,7 +222,7 @@ def icon_css(fontawesome_js: Path, texts: list[str]) -> str:
 # ---------------------------------------------------------------------------------------------
 
 
-def lean_pages(outdir: Path, prerender: bool = True) -> None:
+def lean_pages(outdir: Path, prerender: bool = True, flat: bool = False) -> None:
     """Rewrite every HTML page under ``outdir`` (see the module's docstring)."""
     paths = [
         p for p in sorted(outdir.rglob("*.html"))
@@ -226,7 +230,7 @@ def lean_pages(outdir: Path, prerender: bool = True) -> None:
     ]
     files = {p: p.read_text(encoding="utf-8") for p in paths}
     if prerender:
-        files = prerender_math(files, outdir)
+        files = prerender_math(files, outdir, flat)
 
     fontawesome = outdir / "_static" / "scripts" / "fontawesome.js"
     if fontawesome.is_file():
@@ -245,7 +249,8 @@ def lean_pages(outdir: Path, prerender: bool = True) -> None:
 def _on_finished(app: Any, exception: Exception | None) -> None:
     if exception is not None or app.builder.format != "html":
         return
-    lean_pages(Path(app.outdir), prerender=app.config.bp_prerender_math)
+    lean_pages(Path(app.outdir), prerender=app.config.bp_prerender_math,
+               flat=app.builder.name == "singlehtml")
 
 
 def setup(app: Any) -> dict[str, Any]:

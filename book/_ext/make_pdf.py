@@ -25,56 +25,67 @@ PREPARE = r"""
   const article = document.querySelector("article.bd-article") || document.querySelector("article");
   const css = document.createElement("style");
   css.textContent = `
-    @page { size: A4; margin: 18mm 16mm 20mm 16mm; }
-    html { font-size: 14px; }
-    .bd-sidebar-primary, .bd-sidebar-secondary, .bd-header, .bd-header-article, .bd-footer,
-    .bd-footer-article, .prev-next-area, .header-article, #pst-back-to-top, .bd-search,
-    .search-button-field, .skip-link { display: none !important; }
-    .bd-main, .bd-content, .bd-article-container, .bd-page-width { max-width: none !important; }
-    .bd-container { display: block !important; }
+    html { font-size: 13px; }
+    body { margin: 0; padding: 0; }
+    article.bd-article { max-width: none; padding: 0; }
     section.bp-chapter { break-before: page; }
+    header.bp-pdf-title { text-align: center; padding-top: 30vh; break-after: page; }
+    header.bp-pdf-title h1 { font-size: 2.6rem; margin-bottom: 1rem; }
     nav.bp-pdf-toc { break-after: page; }
-    header.bp-pdf-title { text-align: center; margin: 30vh 0 0; break-after: page; }
-    header.bp-pdf-title h1 { font-size: 2.4rem; }
-    nav.bp-pdf-toc ol { list-style: none; padding-left: 0; }
-    nav.bp-pdf-toc li { margin: 0.35em 0; }
-    nav.bp-pdf-toc li.part { font-weight: bold; margin-top: 1em; }
+    nav.bp-pdf-toc ul { list-style: none; padding-left: 1.2em; margin: 0.2em 0 0.8em; }
+    nav.bp-pdf-toc li { margin: 0.25em 0; }
+    nav.bp-pdf-toc p.caption { font-weight: bold; margin: 1em 0 0.2em; }
+    nav.bp-pdf-toc a { text-decoration: none; color: inherit; }
   `;
   document.head.appendChild(css);
   document.querySelectorAll("details").forEach((d) => { d.open = true; });
   document.querySelectorAll(".toggle-hidden").forEach((e) => e.classList.remove("toggle-hidden"));
-  // Chapters: the preface, then each document of the table of contents (Sphinx puts a
-  // <span id="document-book/NAME"> right before each one's section).
-  const chapters = [article.querySelector("section")].concat(
-    Array.from(document.querySelectorAll("span[id^='document-']"))
-      .map((span) => span.nextElementSibling)
-      .filter((s) => s && s.tagName === "SECTION"));
-  const toc = document.createElement("nav");
-  toc.className = "bp-pdf-toc";
-  toc.innerHTML = "<h1>Contents</h1><ol></ol>";
-  const list = toc.querySelector("ol");
-  chapters.forEach((s, i) => {
-    if (i > 0) s.classList.add("bp-chapter");
-    const h = s.firstElementChild.cloneNode(true);
-    h.querySelectorAll("a.headerlink").forEach((a) => a.remove());
-    const li = document.createElement("li");
-    const a = document.createElement("a");
-    a.href = "#" + s.id;
-    a.textContent = h.textContent.trim();
-    li.appendChild(a);
-    list.appendChild(li);
-  });
+  article.querySelectorAll("script").forEach((e) => e.remove());
+
+  // Title page: the book's title (the part of the page title after its dash) and the date.
   const title = document.createElement("header");
   title.className = "bp-pdf-title";
-  const brand = document.querySelector(".navbar-brand, .logo__title");
   title.innerHTML = "<h1></h1><p></p>";
-  title.querySelector("h1").textContent = brand ? brand.textContent.trim() : document.title;
+  title.querySelector("h1").textContent = document.title.split(/ [—-] /).pop().trim();
   title.querySelector("p").textContent = new Date().toISOString().slice(0, 10);
-  if (chapters.length) { chapters[0].before(toc); toc.before(title); }
-  return chapters.length;
+
+  // Contents: the theme's list of the page's parts and chapters (numbered, with links).
+  const toc = document.createElement("nav");
+  toc.className = "bp-pdf-toc";
+  toc.innerHTML = "<h1>Contents</h1>";
+  const pageToc = document.querySelector("#pst-page-toc-nav");
+  if (pageToc) Array.from(pageToc.children).forEach((e) => toc.appendChild(e.cloneNode(true)));
+
+  // Each chapter and appendix (Sphinx puts <span id="document-book/NAME"> before each) on a
+  // new page.
+  const chapters = Array.from(document.querySelectorAll("span[id^='document-']"))
+    .map((span) => span.nextElementSibling)
+    .filter((s) => s && s.tagName === "SECTION");
+  chapters.forEach((s) => s.classList.add("bp-chapter"));
+  // A chapter's heading is an h2 in the one-page build: make it an h1 again, so that the
+  // PDF's bookmarks list the chapters at the top level.
+  chapters.forEach((s) => {
+    const h = s.querySelector(":scope > h2");
+    if (!h) return;
+    const h1 = document.createElement("h1");
+    h1.innerHTML = h.innerHTML;
+    for (const a of h.attributes) h1.setAttribute(a.name, a.value);
+    h.replaceWith(h1);
+  });
+  article.querySelectorAll("a.headerlink").forEach((a) => a.remove());
+  const first = article.querySelector("section");
+  if (first) first.classList.add("bp-chapter");
+
+  document.body.replaceChildren(title, toc, article);
+  // The PDF's bookmarks take a heading's accessible name (its text once).
+  document.querySelectorAll("h1, h2, h3").forEach((h) => {
+    h.setAttribute("aria-label", h.textContent.replace(/\s+/g, " ").trim());
+  });
+  return chapters.length + (first ? 1 : 0);
 }
 """
 
+TAGGED = os.environ.get("BP_PDF_TAGGED", "1") == "1"
 FOOTER = (
     '<div style="font-size:9px; width:100%; text-align:center; color:#555;">'
     '<span class="pageNumber"></span> / <span class="totalPages"></span></div>'
@@ -93,9 +104,11 @@ def make_pdf(singlehtml: Path, out: Path) -> int:
     """Print ``singlehtml``'s book page into ``out``; return the number of chapters found."""
     from playwright.sync_api import sync_playwright
 
-    page_file = singlehtml / "book" / "index.html"
-    if not page_file.is_file():
-        page_file = singlehtml / "index.html"
+    # Sphinx writes the one page as book/index.html (the root document's name) but links
+    # its stylesheets, scripts and images relative to the folder above: print a copy there.
+    source = singlehtml / "book" / "index.html"
+    page_file = singlehtml / "book-onepage.html"
+    page_file.write_text(source.read_text(encoding="utf-8"), encoding="utf-8")
     out.parent.mkdir(parents=True, exist_ok=True)
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=find_chromium(), args=["--no-sandbox", "--disable-gpu"])
@@ -110,7 +123,7 @@ def make_pdf(singlehtml: Path, out: Path) -> int:
                 path=str(out), format="A4", print_background=True, display_header_footer=True,
                 header_template="<span></span>", footer_template=FOOTER,
                 margin={"top": "18mm", "bottom": "20mm", "left": "16mm", "right": "16mm"},
-                outline=True, tagged=True,
+                outline=True, tagged=TAGGED,
             )
         finally:
             browser.close()
