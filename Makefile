@@ -78,10 +78,13 @@ book: $(STAMP) $(NODE_STAMP)
 	  && echo "Book: $(abspath $(HTML))/index.html"
 
 # The PDF: the book built as one page (singlehtml, reusing the execution cache of `make
-# book`), printed by Chromium with the book's print stylesheet (book/_ext/make_pdf.py).
+# book`), printed by Chromium with the book's print stylesheet (book/_ext/make_pdf.py),
+# then copied beside the pages and offered in every page's download menu.
 pdf: book
 	$(VENV)/bin/jupyter-book build . --path-output "$(BUILD_DIR)" --builder singlehtml $(JB_FLAGS)
 	$(VPY) book/_ext/make_pdf.py "$(OUT)/singlehtml" "$(OUT)/pdf/book.pdf"
+	cp "$(OUT)/pdf/book.pdf" "$(HTML)/book.pdf"
+	$(VPY) book/_ext/lean_pages.py --pdf-link "$(HTML)"
 
 test: $(STAMP) $(NODE_STAMP)
 	$(VPY) -m pytest

@@ -25,6 +25,10 @@ into a small stylesheet (``_static/bp-icons.css``, each icon a CSS mask in the t
 Sphinx's search scripts on every page for a search-as-you-type feature the book does not
 turn on; the search box sends the reader to ``search.html``, which loads them itself.
 
+**The whole book as a PDF in the download menu**, when ``make pdf`` has put ``book.pdf``
+beside the pages (:func:`add_pdf_link`; ``make pdf`` also calls it on a finished build). The
+theme's own ".pdf" entry prints only the page shown: it is relabelled "print".
+
 ``tests/test_browser.py`` checks the result (typeset math, no raw TeX, page weight and the
 time until math is readable on a throttled connection).
 """
@@ -246,14 +250,64 @@ def lean_pages(outdir: Path, prerender: bool = True, flat: bool = False) -> None
         path.write_text(text, encoding="utf-8")
 
 
+PDF_NAME = "book.pdf"
+DOWNLOAD_MENU = re.compile(r'(<div class="dropdown dropdown-download-buttons">.*?<ul class="dropdown-menu">)', re.S)
+PRINT_LABEL = re.compile(
+    r'(<button onclick="window\.print\(\)"\s+class="[^"]*btn-download-pdf-button[^"]*"\s+title=")Print to PDF'
+    r'("[^>]*>.*?<span class="btn__text-container">)\.pdf(</span>)',
+    re.S,
+)
+PDF_ITEM = """
+      <li><a href="{href}" target="_blank"
+   class="btn btn-sm btn-download-book-pdf dropdown-item"
+   title="The whole book as one PDF"
+   data-bs-placement="left" data-bs-toggle="tooltip"
+>
+<span class="btn__icon-container">
+  <i class="fas fa-file-pdf"></i>
+  </span>
+<span class="btn__text-container">book .pdf</span>
+</a>
+</li>"""
+
+
+def add_pdf_link(outdir: Path) -> int:
+    """Offer ``outdir/book.pdf`` in every page's download menu; return the pages changed."""
+    if not (outdir / PDF_NAME).is_file():
+        return 0
+    changed = 0
+    for path in sorted(outdir.rglob("*.html")):
+        if path.relative_to(outdir).parts[0] in {"_static", "_sources", "_images", "jupyter_execute"}:
+            continue
+        text = path.read_text(encoding="utf-8")
+        if "btn-download-book-pdf" in text or not DOWNLOAD_MENU.search(text):
+            continue
+        href = _relative_prefix(path, outdir) + PDF_NAME
+        text = DOWNLOAD_MENU.sub(lambda m: m.group(1) + PDF_ITEM.format(href=href), text, count=1)
+        text = PRINT_LABEL.sub(r"\1Print this page\2print\3", text, count=1)
+        path.write_text(text, encoding="utf-8")
+        changed += 1
+    return changed
+
+
 def _on_finished(app: Any, exception: Exception | None) -> None:
     if exception is not None or app.builder.format != "html":
         return
     lean_pages(Path(app.outdir), prerender=app.config.bp_prerender_math,
                flat=app.builder.name == "singlehtml")
+    if app.builder.name == "html":
+        add_pdf_link(Path(app.outdir))
 
 
 def setup(app: Any) -> dict[str, Any]:
     app.add_config_value("bp_prerender_math", True, "html")
     app.connect("build-finished", _on_finished)
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}
+
+
+if __name__ == "__main__":  # make pdf: python book/_ext/lean_pages.py --pdf-link _build/html
+    import sys
+
+    if sys.argv[1:2] != ["--pdf-link"] or len(sys.argv) != 3:
+        raise SystemExit("usage: lean_pages.py --pdf-link HTML_DIR")
+    print(f"download menus offering {PDF_NAME}: {add_pdf_link(Path(sys.argv[2]))} pages")
