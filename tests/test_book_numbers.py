@@ -76,6 +76,8 @@ ALLOWED: dict[str, dict[str, str]] = {
     },
     "api": {},
     "bibliography": {},
+    # The "What changed" page: its text comes from CHANGELOG.md (included, not scanned).
+    "changes": {},
 }
 
 _FENCE = re.compile(r"^(`{3,}|~{3,})(.*)$")
