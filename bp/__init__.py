@@ -18,6 +18,7 @@ costs        quadratic, cross-entropy and log-likelihood costs; δ^L (BP1)
 train        mini-batch SGD with momentum, schedules, early stopping
 naive        finite differences, forward mode per weight and per neuron
 gradcheck    compare a gradient with centred finite differences
+jacobians    the errors δ^l as a product of Jacobians (BP1 and BP2 unrolled)
 opcount      exact multiply–add counts of each method
 data         the embedded 8×8 digits, toy sets, an MNIST IDX reader
 io           save and load parameters (np.savez, no pickle)
@@ -40,6 +41,7 @@ from . import (
     data,
     gradcheck,
     io,
+    jacobians,
     measure,
     naive,
     opcount,
@@ -86,6 +88,7 @@ __all__ = [
     "data",
     "gradcheck",
     "io",
+    "jacobians",
     "naive",
     "opcount",
 ]
