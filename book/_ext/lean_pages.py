@@ -21,6 +21,11 @@ stop (the formula and the mark are wrapped in a no-break span).
 JavaScript to draw a score of icons. The icons the pages use are copied from that script
 into a small stylesheet (``_static/bp-icons.css``, each icon a CSS mask in the text colour).
 
+**Icon fonts cut to the icons used.** The theme's stylesheets still draw a few icons
+(admonition titles, external links) with Font Awesome's fonts, about 280 kB each page
+downloads whole. The fonts are cut (fontTools) to the characters the stylesheets name and the
+stylesheets point at these small copies (:func:`subset_icon_fonts`).
+
 **No search index on every page.** The theme loads the search index (about 120 kB) and
 Sphinx's search scripts on every page for a search-as-you-type feature the book does not
 turn on; the search box sends the reader to ``search.html``, which loads them itself.
@@ -221,6 +226,50 @@ def icon_css(fontawesome_js: Path, texts: list[str]) -> str:
     return "\n".join(rules) + "\n"
 
 
+PUA = re.compile(r"[\ue000-\uf8ff]|\\(f[0-9a-fA-F]{3})\b")
+THEME_ICON = re.compile(r'--pst-icon-[\w-]+:\s*"([^"]*)"')
+FONT_FACE_SRC = re.compile(r"url\((?P<path>[^)]*?/webfonts/(?P<name>fa-[a-z]+-\d+))\.woff2\) format\(\"woff2\"\)")
+
+
+def subset_icon_fonts(static: Path) -> list[str]:
+    """Cut the Font Awesome fonts under ``static`` to the characters its stylesheets name."""
+    from fontTools import subset
+
+    fonts = static / "vendor" / "fontawesome" / "webfonts"
+    sheets = [p for p in static.rglob("*.css") if p.name != "bp-icons.css"]
+    if not fonts.is_dir() or not sheets:
+        return []
+    used: set[int] = set()
+    for sheet in sheets:
+        text = sheet.read_text(encoding="utf-8")
+        if sheet.name == "pydata-sphinx-theme.css":
+            # It carries Font Awesome's rules for every icon class (drawn here by bp-icons.css
+            # instead): keep only the icons of the theme's own variables (--pst-icon-*).
+            text = " ".join(THEME_ICON.findall(text))
+        for m in PUA.finditer(text):
+            used.add(int(m.group(1), 16) if m.group(1) else ord(m.group(0)))
+    made = []
+    for ttf in sorted(fonts.glob("fa-*.ttf")):
+        options = subset.Options()
+        options.flavor = "woff"  # zlib (woff2 would need the brotli module)
+        options.layout_features = []
+        font = subset.load_font(str(ttf), options)
+        subsetter = subset.Subsetter(options)
+        subsetter.populate(unicodes=sorted(used))
+        subsetter.subset(font)
+        subset.save_font(font, str(fonts / f"{ttf.stem}.subset.woff"), options)
+        made.append(ttf.stem)
+    for sheet in sheets:
+        text = sheet.read_text(encoding="utf-8")
+        new = FONT_FACE_SRC.sub(
+            lambda m: (f'url({m["path"]}.subset.woff) format("woff")' if m["name"] in made else m.group(0)),
+            text,
+        )
+        if new != text:
+            sheet.write_text(new, encoding="utf-8")
+    return made
+
+
 # ---------------------------------------------------------------------------------------------
 # The build step
 # ---------------------------------------------------------------------------------------------
@@ -240,6 +289,7 @@ def lean_pages(outdir: Path, prerender: bool = True, flat: bool = False) -> None
     if fontawesome.is_file():
         css = icon_css(fontawesome, list(files.values()))
         (outdir / "_static" / "bp-icons.css").write_text(css, encoding="utf-8")
+        subset_icon_fonts(outdir / "_static")
     for path, text in files.items():
         if fontawesome.is_file():
             text = FONTAWESOME.sub(
