@@ -809,6 +809,8 @@ async () => {
                   text: el.textContent.trim().replace(/\s+/g, " ").slice(0, 40),
                   over: el.scrollWidth - el.clientWidth, overflow: style.overflowX});
   }
+  const scrolling = Array.from(article.querySelectorAll(".bp-scrolls"))
+    .filter((el) => el.getClientRects().length).length;
   const doc = document.scrollingElement || document.documentElement;
   const figures = [];
   for (const img of article.querySelectorAll("img")) {
@@ -824,7 +826,7 @@ async () => {
   for (const el of article.querySelectorAll("figcaption, caption, div.code-block-caption"))
     texts.push(["caption", captionText(el)]);
   for (const img of article.querySelectorAll("img[alt]")) texts.push(["alt text", img.alt]);
-  return {clipped, sideways: doc.scrollWidth - window.innerWidth, figures, texts};
+  return {clipped, scrolling, sideways: doc.scrollWidth - window.innerWidth, figures, texts};
 }
 """
 # Captions or alt texts with raw TeX that a chapter still has, as (page, a piece of the text):
@@ -871,6 +873,11 @@ def test_nothing_is_clipped_and_no_page_scrolls_sideways(
                 problems.append(where)
     if known:
         print(_report("known clipped blocks (KNOWN_CLIPPED)", known))
+    # Not failures: boxes wider than the column that scroll inside themselves, with a cue.
+    print(_report("boxes that scroll sideways (with a cue)", [
+        f"{name} at {WIDTHS[label]} px: {d['scrolling']}"
+        for (name, label), d in layouts.items() if d["scrolling"]
+    ]))
     assert not problems, _report(
         "blocks wider than their box without a visible scroll cue, or pages that scroll sideways",
         problems,
