@@ -185,6 +185,27 @@ def hessian_vector_product(
     return hvp_from_gradient(_network_gradient(net, X, y), net.get_params(), v, eps=eps)
 
 
+
+def _product_with_hessian(
+    net: Network, X, y, method: str, eps: float | None
+) -> Callable[[np.ndarray], np.ndarray]:
+    """v ↦ H v for the cost of ``net`` on (X, y), by ``method`` (checked by the caller)."""
+    if method == "exact":
+        X = check_inputs(X, net.sizes[0], net.dtype)
+        Y = net._targets(y, X.shape[0])
+
+        def exact(v: np.ndarray) -> np.ndarray:
+            return autodiff.hessian_vector_product(net, X, Y, v)
+
+        return exact
+    grad = _network_gradient(net, X, y)
+    theta = net.get_params().astype(np.float64)
+
+    def difference(v: np.ndarray) -> np.ndarray:
+        return hvp_from_gradient(grad, theta, v, eps=eps)
+
+    return difference
+
 def hessian(
     net: Network,
     X,
@@ -224,19 +245,7 @@ def hessian(
     """
     _check_method(method, eps)
     n = net.n_parameters
-    if method == "exact":
-        X = check_inputs(X, net.sizes[0], net.dtype)
-        Y = net._targets(y, X.shape[0])
-
-        def column(e: np.ndarray) -> np.ndarray:
-            return autodiff.hessian_vector_product(net, X, Y, e)
-
-    else:
-        grad = _network_gradient(net, X, y)
-        theta = net.get_params().astype(np.float64)
-
-        def column(e: np.ndarray) -> np.ndarray:
-            return hvp_from_gradient(grad, theta, e, eps=eps)
+    column = _product_with_hessian(net, X, y, method, eps)
 
     H = np.empty((n, n))
     e = np.zeros(n)
@@ -359,19 +368,7 @@ def largest_hessian_eigenvalue(
     :func:`power_iteration` for the other arguments.
     """
     _check_method(method, eps)
-    if method == "exact":
-        X = check_inputs(X, net.sizes[0], net.dtype)
-        Y = net._targets(y, X.shape[0])
-
-        def matvec(v: np.ndarray) -> np.ndarray:
-            return autodiff.hessian_vector_product(net, X, Y, v)
-
-    else:
-        grad = _network_gradient(net, X, y)
-        theta = net.get_params().astype(np.float64)
-
-        def matvec(v: np.ndarray) -> np.ndarray:
-            return hvp_from_gradient(grad, theta, v, eps=eps)
+    matvec = _product_with_hessian(net, X, y, method, eps)
 
     return power_iteration(
         matvec, net.n_parameters, iterations=iterations, tol=tol, seed=seed

@@ -73,6 +73,16 @@ class Timing:
         return f"Timing(best={self.best:.3g} s, median={self.median:.3g} s, n={self.times.size})"
 
 
+
+def _clock(repeat: object, clock: str) -> Callable[[], float]:
+    """The timer of ``clock`` ("wall" or "process"), after checking ``repeat`` ≥ 1."""
+    if isinstance(repeat, bool) or not isinstance(repeat, int) or repeat < 1:
+        raise ValueError(f"repeat must be a positive integer, got {repeat!r}")
+    clocks = {"wall": time.perf_counter, "process": time.process_time}
+    if clock not in clocks:
+        raise ValueError(f"clock must be 'wall' or 'process', got {clock!r}")
+    return clocks[clock]
+
 def time_interleaved(
     functions: Mapping[str, Callable[[], object]],
     *,
@@ -106,12 +116,7 @@ def time_interleaved(
     dict
         name → :class:`Timing` with ``repeat`` entries (seconds per call).
     """
-    if isinstance(repeat, bool) or not isinstance(repeat, int) or repeat < 1:
-        raise ValueError(f"repeat must be a positive integer, got {repeat!r}")
-    clocks = {"wall": time.perf_counter, "process": time.process_time}
-    if clock not in clocks:
-        raise ValueError(f"clock must be 'wall' or 'process', got {clock!r}")
-    now = clocks[clock]
+    now = _clock(repeat, clock)
     names = list(functions)
     counts = {k: (number[k] if isinstance(number, Mapping) else number) for k in names}
     for k, n in counts.items():
@@ -187,12 +192,7 @@ def time_grid(
         For ``repeat`` or a ``number`` that is not a positive integer, or an
         unknown ``clock``.
     """
-    if isinstance(repeat, bool) or not isinstance(repeat, int) or repeat < 1:
-        raise ValueError(f"repeat must be a positive integer, got {repeat!r}")
-    clocks = {"wall": time.perf_counter, "process": time.process_time}
-    if clock not in clocks:
-        raise ValueError(f"clock must be 'wall' or 'process', got {clock!r}")
-    now = clocks[clock]
+    now = _clock(repeat, clock)
     sizes = list(cases)
     counts = {}
     for size in sizes:

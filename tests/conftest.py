@@ -30,6 +30,17 @@ def make_targets(rng: np.random.Generator, output: str, cost: str, m: int, n: in
     return rng.standard_normal((m, n))
 
 
+def make_problem(sizes, hidden, output, cost, m, seed=0, weight_decay=0.0):
+    """A network with ``hidden`` layers and an ``output`` layer, m random inputs, valid targets."""
+    rng = np.random.default_rng(seed)
+    L = len(sizes) - 1
+    net = bp.Network(sizes, [hidden] * (L - 1) + [output], cost, seed=seed,
+                     weight_decay=weight_decay)
+    X = rng.standard_normal((m, sizes[0]))
+    Y = make_targets(rng, output, cost, m, sizes[-1])
+    return net, X, Y
+
+
 @pytest.fixture
 def rng() -> np.random.Generator:
     return np.random.default_rng(12345)

@@ -9,19 +9,13 @@ import bp
 from bp import checkpoint, opcount
 from bp.measure import peak_memory
 
-from conftest import OUTPUT_COST, make_targets
+from conftest import OUTPUT_COST, make_problem
 
 DEEP = [5, 6, 7, 6, 5, 6, 7, 4]  # L = 7
 
 
 def _problem(sizes, hidden, output, cost, m=6, seed=0, weight_decay=0.0):
-    rng = np.random.default_rng(seed)
-    L = len(sizes) - 1
-    net = bp.Network(sizes, [hidden] * (L - 1) + [output], cost, seed=seed,
-                     weight_decay=weight_decay)
-    X = rng.standard_normal((m, sizes[0]))
-    Y = make_targets(rng, output, cost, m, sizes[-1])
-    return net, X, Y
+    return make_problem(sizes, hidden, output, cost, m, seed, weight_decay)
 
 
 @pytest.mark.parametrize("every", range(1, 9))

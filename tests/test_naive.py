@@ -13,17 +13,11 @@ import pytest
 import bp
 from bp import naive
 
-from conftest import HIDDEN, OUTPUT_COST, make_targets
+from conftest import HIDDEN, OUTPUT_COST, make_problem
 
 
 def _problem(sizes, hidden, output, cost, m=5, seed=0, weight_decay=0.0):
-    rng = np.random.default_rng(seed)
-    L = len(sizes) - 1
-    net = bp.Network(sizes, [hidden] * (L - 1) + [output], cost, seed=seed,
-                     weight_decay=weight_decay)
-    X = rng.standard_normal((m, sizes[0]))
-    Y = make_targets(rng, output, cost, m, sizes[-1])
-    return net, X, Y
+    return make_problem(sizes, hidden, output, cost, m, seed, weight_decay)
 
 
 @pytest.mark.parametrize("output, cost", OUTPUT_COST)
