@@ -4,8 +4,8 @@ The build (tests/book_build.py, shared with tests/test_browser.py so the book is
 per session) runs the same command as ``make book`` (``jupyter-book build . -W -n
 --keep-going``), into a fresh temporary ``--path-output`` so that no execution cache is
 reused. A cell that raises, or any Sphinx warning, makes it fail. The built pages must then
-work offline: MathJax loaded once from the local vendored copy, and no script, stylesheet or
-image fetched from another host.
+work offline: the math typeset at build time (no MathJax script, its fonts in the build), and
+no script, stylesheet or image fetched from another host.
 
 It takes a minute or two; deselect it with ``pytest -m "not book"``.
 """
@@ -104,18 +104,28 @@ def test_stylesheets_fetch_nothing_from_other_hosts(html_dir: Path) -> None:
     assert not bad, f"stylesheets with remote url()/@import: {bad}"
 
 
-def test_mathjax_is_local_and_loaded_once(html_dir: Path) -> None:
+def test_math_is_typeset_in_the_pages_with_local_fonts(html_dir: Path) -> None:
+    """The math is typeset at build time (book/_ext/lean_pages.py): pages load no MathJax
+    script, carry MathJax's output and a stylesheet whose fonts are in the build."""
     with_math = 0
+    font_url = re.compile(r'url\("([^"]+\.woff)"\)')
     for page in _pages(html_dir):
+        text = page.read_text(encoding="utf-8")
         parser = _Loads()
-        parser.feed(page.read_text(encoding="utf-8"))
+        parser.feed(text)
         where = page.relative_to(html_dir)
-        assert len(parser.mathjax) <= 1, f"{where}: {len(parser.mathjax)} MathJax scripts"
-        for src in parser.mathjax:
-            with_math += 1
-            assert not _is_external(src), f"{where}: MathJax from {src}"
-            target = (page.parent / unquote(urlsplit(src).path)).resolve()
-            assert target.is_file(), f"{where}: MathJax script {src} is missing"
-            fonts = target.parent / "output" / "chtml" / "fonts" / "woff-v2"
-            assert any(fonts.glob("*.woff")), f"MathJax fonts missing in {fonts}"
-    assert with_math > 0, "no page loads MathJax: has the book no math, or is mathjax_path broken?"
+        assert not parser.mathjax, f"{where}: loads MathJax's script {parser.mathjax}"
+        raw = re.search(
+            r'class="math notranslate nohighlight"[^>]*>\s*(<span class="eqno">.*?</span>)?\s*\\[(\[]', text
+        )
+        assert not raw, f"{where}: a math element still holds raw TeX"
+        if "<mjx-container" not in text:
+            continue
+        with_math += 1
+        assert 'id="MJX-CHTML-styles"' in text, f"{where}: typeset math without its stylesheet"
+        fonts = font_url.findall(text)
+        assert fonts, f"{where}: the math stylesheet names no font"
+        for url in set(fonts):
+            assert not _is_external(url), f"{where}: math font from {url}"
+            assert (page.parent / unquote(url)).resolve().is_file(), f"{where}: math font {url} is missing"
+    assert with_math > 0, "no page has typeset math: is book/_ext/lean_pages.py running?"

@@ -971,7 +971,9 @@ def test_heaviest_page_is_light_and_its_math_readable_at_once_on_fast_3g(browser
     m = measure_page_load(browser, site, HEAVIEST_PAGE)
     print(f"{HEAVIEST_PAGE} on Fast 3G: {m['bytes'] / 1e6:.2f} MB in {m['requests']} requests, "
           f"math readable after {m['math_s']:.1f} s, loaded after {m['load_s']:.1f} s")
-    assert m["bytes"] <= MAX_BYTES, f"{HEAVIEST_PAGE} transfers {m['bytes'] / 1e6:.2f} MB (at most {MAX_BYTES / 1e6} MB)"
+    assert m["bytes"] <= MAX_BYTES, (
+        f"{HEAVIEST_PAGE} transfers {m['bytes'] / 1e6:.2f} MB (at most {MAX_BYTES / 1e6} MB)"
+    )
     assert m["math_s"] <= MAX_SECONDS_TO_MATH, (
         f"{HEAVIEST_PAGE}: math readable only after {m['math_s']:.1f} s on Fast 3G "
         f"(at most {MAX_SECONDS_TO_MATH} s)"

@@ -50,7 +50,8 @@ def pdf(book_build_result: BookBuild | str) -> Path:
     assert build.returncode == 0, f"singlehtml build failed:\n{build.stdout[-3000:]}{build.stderr[-2000:]}"
     target = out / "_build" / "pdf" / "book.pdf"
     make = subprocess.run(
-        [sys.executable, str(ROOT / "book" / "_ext" / "make_pdf.py"), str(out / "_build" / "singlehtml"), str(target)],
+        [sys.executable, str(ROOT / "book" / "_ext" / "make_pdf.py"),
+         str(out / "_build" / "singlehtml"), str(target)],
         capture_output=True, text=True, timeout=600, check=False,
     )
     assert make.returncode == 0, f"make_pdf failed:\n{make.stdout}{make.stderr}"
