@@ -831,9 +831,7 @@ async () => {
 """
 # Captions or alt texts with raw TeX that a chapter still has, as (page, a piece of the text):
 # reported and tolerated until the chapter is fixed. Empty when there are none.
-KNOWN_RAW_TEX: dict[tuple[str, str], str] = {
-    ("book/practice", "σ_w = n_{l−1}^(−1/2)"): "Fig. 8.6's caption writes the exponent in TeX-like text",
-}
+KNOWN_RAW_TEX: dict[tuple[str, str], str] = {}
 RAW_TEX_IN_WORDS = re.compile(r"\\\(|\\\)|\^\{|_\{|\$[^$\s][^$]*\$")
 
 
