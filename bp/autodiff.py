@@ -234,20 +234,24 @@ class Node:
             raise ValueError(
                 f"@ needs 1-D or 2-D operands, got shapes {A.shape} and {B.shape}"
             )
-        A2 = A.reshape(1, -1) if A.ndim == 1 else A  # a vector on the left is a row
-        B2 = B.reshape(-1, 1) if B.ndim == 1 else B  # a vector on the right is a column
+        # a vector on the left is a row, a vector on the right is a column
+        A2 = A.reshape(1, -1) if A.ndim == 1 else A
+        B2 = B.reshape(-1, 1) if B.ndim == 1 else B
         if A2.shape[1] != B2.shape[0]:
             raise ValueError(f"@: shapes {A.shape} and {B.shape} do not match")
         C2 = opcount.matmul(A2, B2)
-        shape = (C2.shape[:1] if A.ndim == 2 else ()) + (C2.shape[1:] if B.ndim == 2 else ())
+        shape = (C2.shape[:1] if A.ndim == 2 else ()) + (
+            C2.shape[1:] if B.ndim == 2 else ()
+        )
+        mm = opcount.matmul
         return Node._result(
             C2.reshape(shape), "@",
             # C = A B:  ∂C/∂A applied to G is G Bᵀ;  a tangent dA gives dA B
-            (self, lambda G: opcount.matmul(G.reshape(C2.shape), B2.T).reshape(A.shape),
-                   lambda dA: opcount.matmul(dA.reshape(A2.shape), B2).reshape(shape)),
+            (self, lambda G: mm(G.reshape(C2.shape), B2.T).reshape(A.shape),
+                   lambda dA: mm(dA.reshape(A2.shape), B2).reshape(shape)),
             # ∂C/∂B applied to G is Aᵀ G;  a tangent dB gives A dB
-            (other, lambda G: opcount.matmul(A2.T, G.reshape(C2.shape)).reshape(B.shape),
-                    lambda dB: opcount.matmul(A2, dB.reshape(B2.shape)).reshape(shape)),
+            (other, lambda G: mm(A2.T, G.reshape(C2.shape)).reshape(B.shape),
+                    lambda dB: mm(A2, dB.reshape(B2.shape)).reshape(shape)),
         )
 
     def __rmatmul__(self, other) -> Node:
@@ -359,7 +363,7 @@ class Node:
         return order
 
     def backward(self, seed=None) -> None:
-        """Compute ∂(this node)/∂(n) for every node n it depends on; store it in ``n.grad``.
+        """Compute ∂(this node)/∂(n) for every node n below it, into ``n.grad``.
 
         The gradients of the swept graph are cleared first, so repeated calls
         give the same result (nothing accumulates across calls).
@@ -387,19 +391,21 @@ class Node:
         if seed is None:
             if self.value.size != 1:
                 raise ValueError(
-                    f"backward() without a seed needs a single-element output, this node has "
-                    f"shape {self.value.shape}; pass seed= of that shape"
+                    "backward() without a seed needs a single-element output, "
+                    f"this node has shape {self.value.shape}; "
+                    "pass seed= of that shape"
                 )
             seed = np.ones_like(self.value)
         else:
             seed = _as_value(seed)
             if seed.shape != self.value.shape:
                 raise ValueError(
-                    f"seed must have the node's shape {self.value.shape}, got {seed.shape}"
+                    f"seed must have the node's shape {self.value.shape}, "
+                    f"got {seed.shape}"
                 )
         order = self.topological_order()
         for node in order:
-            node.grad = None  # a fresh sweep: nothing carried over from a previous call
+            node.grad = None  # a fresh sweep: nothing carried over from a past call
         self.grad = np.array(seed, dtype=self.value.dtype)
         for node in reversed(order):  # children before parents
             g = node.grad
@@ -407,8 +413,11 @@ class Node:
                 if not parent.requires_grad:
                     continue
                 contribution = _unbroadcast(vjp(g), parent.value.shape)
-                # a node used several times gets the sum of its consumers' contributions
-                parent.grad = contribution if parent.grad is None else parent.grad + contribution
+                # a node used several times gets the sum of its consumers' parts
+                if parent.grad is None:
+                    parent.grad = contribution
+                else:
+                    parent.grad = parent.grad + contribution
         for node in order:
             if not node.parents:  # leaves: give the caller arrays of their own
                 node.grad = np.array(node.grad, dtype=node.value.dtype)
@@ -637,8 +646,9 @@ def network_cost(net: Network, X, y) -> tuple[Node, list, list]:
     X = check_inputs(X, net.sizes[0], net.dtype)
     Y = net._targets(y, X.shape[0])
     m = X.shape[0]
-    w: list = [None] + [Node(net.w[l].copy(), name=f"w{l}") for l in range(1, net.L + 1)]
-    b: list = [None] + [Node(net.b[l].copy(), name=f"b{l}") for l in range(1, net.L + 1)]
+    layers = range(1, net.L + 1)
+    w: list = [None] + [Node(net.w[l].copy(), name=f"w{l}") for l in layers]
+    b: list = [None] + [Node(net.b[l].copy(), name=f"b{l}") for l in layers]
     a = constant(X, "X")
     z = a
     for l in range(1, net.L + 1):
@@ -650,7 +660,7 @@ def network_cost(net: Network, X, y) -> tuple[Node, list, list]:
         per_batch = 0.5 * ((a - Yc) ** 2).sum()
     elif cost_name == "cross_entropy":  # with a = σ(z): Σ softplus(z) − y z
         per_batch = (z.softplus() - Yc * z).sum()
-    elif cost_name == "log_likelihood":  # with a = softmax(z): −Σ y ln softmax(z)
+    elif cost_name == "log_likelihood":  # a = softmax(z): −Σ y ln softmax(z)
         per_batch = -(Yc * z.log_softmax()).sum()
     else:  # pragma: no cover
         raise ValueError(f"no graph rule for the cost {cost_name!r}")

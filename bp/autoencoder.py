@@ -201,10 +201,13 @@ class SparseAutoencoder:
         )
         # Backward pass.
         delta2 = net.cost.output_error(z[2], a[2], X, net.activations[2])  # BP1
-        sparsity_term = beta * (-rho / rho_hat + (1 - rho) / (1 - rho_hat))  # shape (s,)
-        delta1 = (opcount.matmul(delta2, w2) + sparsity_term) * net.activations[1].derivative(
+        # shape (s,)
+        sparsity_term = beta * (-rho / rho_hat + (1 - rho) / (1 - rho_hat))
+        # BP2 plus the sparsity term
+        sigma1 = net.activations[1]
+        delta1 = (opcount.matmul(delta2, w2) + sparsity_term) * sigma1.derivative(
             z[1], a[1]
-        )  # BP2 plus the sparsity term
+        )
         grad_w2 = opcount.matmul(delta2.T, a[1]) / m + lam * w2  # BP4 + λw
         grad_b2 = delta2.sum(axis=0) / m  # BP3
         grad_w1 = opcount.matmul(delta1.T, X) / m + lam * w1  # BP4 + λw

@@ -451,4 +451,5 @@ def layer_gradient_norms(net: Network, X, y) -> np.ndarray:
         Entry ``l − 1`` belongs to layer l (the first hidden layer first).
     """
     g = net.backprop(X, y)
-    return np.array([float(np.linalg.norm(g.w[l])) for l in range(1, net.L + 1)])
+    layers = range(1, net.L + 1)
+    return np.array([float(np.linalg.norm(g.w[l])) for l in layers])

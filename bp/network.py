@@ -242,7 +242,8 @@ class Network:
         z: list = [None]
         a: list = [X]
         for l in range(1, self.L + 1):
-            z.append(opcount.matmul(a[l - 1], self.w[l].T) + self.b[l])  # Z^l = A^{l-1} (w^l)ᵀ + b^l
+            # Z^l = A^{l-1} (w^l)ᵀ + b^l
+            z.append(opcount.matmul(a[l - 1], self.w[l].T) + self.b[l])
             a.append(self.activations[l](z[l]))  # A^l = σ(Z^l)
         return ForwardPass(z, a)
 
@@ -302,9 +303,10 @@ class Network:
         for l in range(L, 0, -1):
             if l < L:
                 sigma = self.activations[l]
-                delta = opcount.matmul(delta, w[l + 1]) * sigma.derivative(z[l], a[l])  # BP2
+                delta = opcount.matmul(delta, w[l + 1])  # BP2
+                delta = delta * sigma.derivative(z[l], a[l])
             nabla_b[l] = delta.sum(axis=0) / m  # BP3, averaged over the batch
-            nabla_w[l] = opcount.matmul(delta.T, a[l - 1]) / m  # BP4, averaged over the batch
+            nabla_w[l] = opcount.matmul(delta.T, a[l - 1]) / m  # BP4, averaged
             if self.weight_decay:
                 nabla_w[l] += self.weight_decay * w[l]
         return Gradient(nabla_w, nabla_b)
@@ -345,7 +347,8 @@ class Network:
         )[0]  # BP1
         for l in range(L, 0, -1):
             if l < L:
-                delta = (w[l + 1].T @ delta) * self.activations[l].derivative(z[l], a[l])  # BP2
+                sigma = self.activations[l]
+                delta = (w[l + 1].T @ delta) * sigma.derivative(z[l], a[l])  # BP2
             nabla_b[l] = delta  # BP3
             nabla_w[l] = np.outer(delta, a[l - 1])  # BP4
             if self.weight_decay:

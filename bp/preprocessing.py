@@ -201,12 +201,14 @@ class PCAWhiten(_Transform):
         cov = Xc.T @ Xc / m
         lam, U = np.linalg.eigh(cov)  # ascending
         order = np.argsort(lam)[::-1]
-        lam = np.clip(lam[order], 0.0, None)  # rounding can make a zero eigenvalue −1e-17
+        # rounding can make a zero eigenvalue slightly negative
+        lam = np.clip(lam[order], 0.0, None)
         U = U[:, order]
         tiny = 1e-12 * max(float(lam[0]), np.finfo(np.float64).tiny)
         if self.epsilon == 0 and np.any(lam[: self.n_components or n] <= tiny):
             raise ValueError(
-                "the covariance matrix is singular (a direction with zero variance): "
+                "the covariance matrix is singular "
+                "(a direction with zero variance): "
                 "use epsilon > 0 or fewer n_components"
             )
         self.mean_ = X.mean(axis=0)
@@ -216,7 +218,8 @@ class PCAWhiten(_Transform):
         k = self.n_components or n
         scale = 1.0 / np.sqrt(lam[:k] + self.epsilon)
         self._forward = (U[:, :k] * scale).astype(X.dtype)  # (n, k): Uᵀ then scale
-        self._backward = (U[:, :k].T * np.sqrt(lam[:k] + self.epsilon)[:, None]).astype(X.dtype)
+        unscale = np.sqrt(lam[:k] + self.epsilon)[:, None]
+        self._backward = (U[:, :k].T * unscale).astype(X.dtype)
         if self.zca:
             self._forward = (self._forward @ U.T).astype(X.dtype)
             self._backward = (U @ self._backward).astype(X.dtype)
