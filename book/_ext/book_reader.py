@@ -64,24 +64,37 @@ except ImportError:
     sys.modules["myst_nb"].glue = _glue
 '''
 
-# The chapters' shared helpers (book/_book.py) travel inside the setup cell, so that a
-# notebook opened anywhere (not only in book/) finds them.
-BOOK_HELPERS = Path(__file__).resolve().parents[1] / "_book.py"
+# The chapters' helper modules (book/_book.py, book/_netdraw.py) travel inside the setup
+# cell, each one the notebook imports, so that a notebook opened anywhere (not only in
+# book/) finds them.
+BOOK_DIR = Path(__file__).resolve().parents[1]
 HELPERS_CELL = """
 try:
-    import _book  # noqa: F401  (beside the chapter, in a checkout of the book)
+    import {name}  # noqa: F401  (beside the chapter, in a checkout of the book)
 except ImportError:
     import types
 
-    _book = types.ModuleType("_book")
-    exec({source!r}, _book.__dict__)
-    sys.modules["_book"] = _book
+    {name} = types.ModuleType("{name}")
+    exec({source!r}, {name}.__dict__)
+    sys.modules["{name}"] = {name}
 """
 
 
-def setup_cell(pip_spec: str) -> str:
-    """The notebook's setup cell: install bp on Colab, stand in for myst_nb, add _book."""
-    helpers = HELPERS_CELL.format(source=BOOK_HELPERS.read_text(encoding="utf-8"))
+def _helper_modules(nb: nbformat.NotebookNode | None) -> list[str]:
+    """Names of the book/_*.py helper modules that the notebook's code imports."""
+    names = sorted(p.stem for p in BOOK_DIR.glob("_*.py"))
+    if nb is None:
+        return [n for n in names if n == "_book"]
+    code = "\n".join(c.source for c in nb.cells if c.cell_type == "code")
+    return [n for n in names if f"import {n}" in code or f"from {n} import" in code]
+
+
+def setup_cell(pip_spec: str, nb: nbformat.NotebookNode | None = None) -> str:
+    """The notebook's setup cell: install bp on Colab, stand in for myst_nb, add helpers."""
+    helpers = "".join(
+        HELPERS_CELL.format(name=name, source=(BOOK_DIR / f"{name}.py").read_text("utf-8"))
+        for name in _helper_modules(nb)
+    )
     return (SETUP_CELL.format(pip_spec=pip_spec) + helpers).rstrip("\n")
 
 
@@ -104,7 +117,8 @@ def _imported_distributions(nb: nbformat.NotebookNode) -> list[str]:
                 names.update(alias.name.split(".")[0] for alias in node.names)
             elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
                 names.add(node.module.split(".")[0])
-    third_party = names - set(sys.stdlib_module_names) - {"bp", "myst_nb", "IPython", "_book"}
+    ours = {"bp", "myst_nb", "IPython", *_helper_modules(nb)}
+    third_party = names - set(sys.stdlib_module_names) - ours
     return sorted(_DISTRIBUTIONS.get(name, name) for name in third_party)
 
 
@@ -129,7 +143,7 @@ def standalone_notebook(
     )
     nb.cells[:0] = [
         nbformat.v4.new_markdown_cell(header),
-        nbformat.v4.new_code_cell(setup_cell(pip_spec)),
+        nbformat.v4.new_code_cell(setup_cell(pip_spec, nb)),
     ]
     nbformat.validate(nb)
     return nb
@@ -212,6 +226,16 @@ def _add_static(app: Any, config: Any) -> None:
     config.html_static_path.append(str(STATIC))
 
 
+# The backpropagation explorer (static/explorer.js and explorer.css): only on its page.
+EXPLORER_PAGE = "book/equations"
+
+
+def _add_explorer(app: Any, pagename: str, templatename: str, context: dict, doctree: Any) -> None:
+    if pagename == EXPLORER_PAGE:
+        app.add_css_file("explorer.css")
+        app.add_js_file("explorer.js", loading_method="defer")
+
+
 def setup(app: Any) -> dict[str, Any]:
     # The book's stylesheet (book/_ext/static/book.css), on every page after the theme's.
     app.connect("config-inited", _add_static)
@@ -220,6 +244,8 @@ def setup(app: Any) -> dict[str, Any]:
     app.add_js_file("book.js", loading_method="defer")
     app.add_config_value("reader_notebooks_branch", "notebooks", "html")
     app.add_config_value("reader_notebooks_pip", "", "html")
+    # Before _drop_thebe, which replaces the page's lists of scripts and stylesheets.
+    app.connect("html-page-context", _add_explorer, priority=400)
     app.connect("html-page-context", _drop_thebe)
     # After sphinx-book-theme's launch and download buttons (priority 501).
     app.connect("html-page-context", _on_page, priority=900)
