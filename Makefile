@@ -30,6 +30,9 @@ HOST      ?= 127.0.0.1
 # package pinned in book/_ext/mathjax/package-lock.json, installed into .venv/node.
 NODE_DIR  := $(VENV)/node
 NODE_STAMP := $(NODE_DIR)/.installed
+# ESLint for the explorer's script (tests/test_explorer.py), pinned in book/_ext/explorer.
+ESLINT_DIR := $(VENV)/eslint
+ESLINT_STAMP := $(ESLINT_DIR)/.installed
 
 # Keep these flags in sync with tests/test_book.py.
 JB_FLAGS  := -W -n --keep-going
@@ -50,6 +53,13 @@ $(NODE_STAMP): book/_ext/mathjax/package.json book/_ext/mathjax/package-lock.jso
 	mkdir -p $(NODE_DIR)
 	cp book/_ext/mathjax/package.json book/_ext/mathjax/package-lock.json $(NODE_DIR)/
 	cd $(NODE_DIR) && npm ci --no-audit --no-fund --ignore-scripts --loglevel=error
+	touch $@
+
+$(ESLINT_STAMP): book/_ext/explorer/package.json book/_ext/explorer/package-lock.json book/_ext/explorer/eslint.config.js | $(STAMP)
+	@command -v npm >/dev/null || { echo "npm is missing (Debian: apt-get install nodejs npm)"; exit 1; }
+	mkdir -p $(ESLINT_DIR)
+	cp $^ $(ESLINT_DIR)/
+	cd $(ESLINT_DIR) && npm ci --no-audit --no-fund --ignore-scripts --loglevel=error
 	touch $@
 
 venv: $(STAMP) $(NODE_STAMP)
@@ -86,7 +96,7 @@ pdf: book
 	cp "$(OUT)/pdf/book.pdf" "$(HTML)/book.pdf"
 	$(VPY) book/_ext/lean_pages.py --pdf-link "$(HTML)"
 
-test: $(STAMP) $(NODE_STAMP)
+test: $(STAMP) $(NODE_STAMP) $(ESLINT_STAMP)
 	$(VPY) -m pytest
 
 bench: $(STAMP)
