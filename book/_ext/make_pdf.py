@@ -29,6 +29,10 @@ PREPARE = r"""
     body { margin: 0; padding: 0; }
     article.bd-article { max-width: none; padding: 0; }
     section.bp-chapter { break-before: page; }
+    /* The theme's tight line-height (1.15) lets a heading's glyphs overflow its line box;
+       a heading at the top of a page then reaches Chromium's tagged PDF twice and its
+       bookmark reads "PrefacePreface". A taller line box keeps the text once. */
+    h1, h2, h3 { line-height: 1.3 !important; }
     header.bp-pdf-title { text-align: center; padding-top: 30vh; break-after: page; }
     header.bp-pdf-title h1 { font-size: 2.6rem; margin-bottom: 1rem; }
     nav.bp-pdf-toc { break-after: page; }
