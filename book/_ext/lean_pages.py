@@ -281,13 +281,20 @@ def lean_pages(outdir: Path, prerender: bool = True, flat: bool = False) -> None
         p for p in sorted(outdir.rglob("*.html"))
         if not p.relative_to(outdir).parts[0] in {"_static", "_sources", "_images", "jupyter_execute"}
     ]
-    files = {p: p.read_text(encoding="utf-8") for p in paths}
-    if prerender:
+    every_page = {p: p.read_text(encoding="utf-8") for p in paths}
+    # Sphinx rewrites only the pages that changed since the last build: pages rewritten here
+    # before carry LEAN_MARK and are left alone (typesetting math twice breaks it).
+    files = {
+        p: text for p, text in every_page.items()
+        if LEAN_MARK not in text and 'id="MJX-CHTML-styles"' not in text
+    }
+    if prerender and files:
         files = prerender_math(files, outdir, flat)
 
     fontawesome = outdir / "_static" / "scripts" / "fontawesome.js"
     if fontawesome.is_file():
-        css = icon_css(fontawesome, list(files.values()))
+        # the icons of every page, rewritten now or before (Sphinx copies the fonts afresh)
+        css = icon_css(fontawesome, list(every_page.values()))
         (outdir / "_static" / "bp-icons.css").write_text(css, encoding="utf-8")
         subset_icon_fonts(outdir / "_static")
     for path, text in files.items():
@@ -297,7 +304,11 @@ def lean_pages(outdir: Path, prerender: bool = True, flat: bool = False) -> None
             )
         if path.name != "search.html":
             text = SEARCH_SCRIPTS.sub("", text)
+        text = text.replace("<head>", "<head>\n" + LEAN_MARK, 1)
         path.write_text(text, encoding="utf-8")
+
+
+LEAN_MARK = '<meta name="bp-lean-pages" content="done" />'
 
 
 PDF_NAME = "book.pdf"
