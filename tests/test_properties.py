@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 import bp
@@ -47,6 +47,12 @@ def test_backprop_matches_forward_mode(problem):
 @given(problems())
 def test_backprop_matches_centred_differences(problem):
     net, X, Y = problem
+    # A centred difference across the ReLU's kink at 0 measures a mix of its two slopes:
+    # only points farther from every kink than the check's step can be compared.
+    fp = net.forward(X)
+    for l in range(1, net.L + 1):
+        if net.activations[l].name == "relu":
+            assume(np.abs(fp.z[l]).min() > 1e-3)
     assert bp.check_gradient(net, X, Y).relative_error <= 1e-7
 
 
