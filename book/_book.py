@@ -29,6 +29,7 @@ import contextlib
 from typing import Any
 
 import matplotlib.pyplot as plt
+import numpy as _np
 
 try:  # the book's build has myst-nb; a plain Jupyter may not
     from myst_nb import glue
@@ -41,8 +42,8 @@ except ImportError:  # pragma: no cover - outside the build, show the value inst
 
 
 __all__ = [
-    "ClaimError", "claim", "glue", "glue_number", "number", "one_blas_thread", "sci", "verdict",
-    "word",
+    "ClaimError", "claim", "glue", "glue_number", "label_ends", "number", "one_blas_thread",
+    "sci", "verdict", "word",
 ]
 
 plt.rcParams.update(
@@ -187,6 +188,33 @@ def glue_number(name: str, x: float, digits: int = 2) -> str:
     text = number(x, digits)
     glue(name, text, display=False)
     return text
+
+
+def label_ends(ax: Any, lines: Any = None, fontsize: float = 10) -> None:
+    """Name each labelled line at the right edge of ``ax``, level with its last point.
+
+    Used instead of a legend: the names sit beside the lines they name, spread apart by at
+    least one line of text.
+    """
+    lines = [ln for ln in (lines or ax.get_lines()) if not ln.get_label().startswith("_")]
+    ax.get_xlim(), ax.get_ylim()  # settle the autoscaled limits first
+    to_axes = ax.transScale + ax.transLimits
+    ys = []
+    for ln in lines:
+        x, y = _np.asarray(ln.get_xdata(), float), _np.asarray(ln.get_ydata(), float)
+        ok = _np.isfinite(x) & _np.isfinite(y)
+        ys.append(to_axes.transform((x[ok][-1], y[ok][-1]))[1])
+    height = ax.get_position().height * ax.figure.get_figheight() * 72
+    gap = 1.25 * fontsize / height  # one line of text, in axes fractions
+    order = _np.argsort(ys)
+    pos = _np.clip(_np.array(ys)[order], 0.0, 1.0)
+    for i in range(1, len(pos)):
+        pos[i] = max(pos[i], pos[i - 1] + gap)
+    for i in range(len(pos) - 1, -1, -1):  # then down again from the top edge
+        pos[i] = min(pos[i], 1.0 if i == len(pos) - 1 else pos[i + 1] - gap)
+    for p, i in zip(pos, order):
+        ax.text(1.02, p, lines[i].get_label(), transform=ax.transAxes, va="center",
+                color=lines[i].get_color(), fontsize=fontsize)
 
 
 def one_blas_thread() -> contextlib.AbstractContextManager[Any]:
