@@ -1,12 +1,8 @@
 # Build, test and serve "Why backpropagation is efficient".
 #
-#   make book                    build the book into _build/html
-#   make book BUILD_DIR=/tmp/b   build into /tmp/b/_build/html (parallel builds)
-#   make pdf                     the whole book as one PDF: _build/pdf/book.pdf
-#   make test                    pytest: package tests, a from-scratch build, browser test
-#   make bench [ARGS=--quick]    run the benchmarks
-#   make serve [PORT=8000]       preview _build/html at http://127.0.0.1:8000/
-#   make clean                   remove build outputs (keeps .venv)
+# `make help` lists the targets with the text after `##` on their own lines below, so
+# the list cannot drift from the targets. Variables: BUILD_DIR=/tmp/b builds into
+# /tmp/b/_build (parallel builds), PORT=8000 for serve, ARGS=--quick for bench.
 #
 # Every target sets up .venv from constraints.txt by itself; that step re-runs only
 # when constraints.txt or pyproject.toml change.
@@ -37,10 +33,10 @@ ESLINT_STAMP := $(ESLINT_DIR)/.installed
 # Keep these flags in sync with tests/test_book.py.
 JB_FLAGS  := -W -n --keep-going
 
-.PHONY: help venv book pdf test bench serve clean distclean
+.PHONY: help venv lint check book pdf test bench serve clean distclean
 
-help:
-	@sed -n '3,10p' Makefile | sed 's/^# \{0,1\}//'
+help: ## list the targets and what they do
+	@awk -F ':.*## ' '/^[a-z]+:.*## / { printf "  make %-10s %s\n", $$1, $$2 }' $(MAKEFILE_LIST)
 
 $(STAMP): constraints.txt pyproject.toml
 	test -x $(VPY) || $(PYTHON) -m venv $(VENV)
@@ -62,7 +58,7 @@ $(ESLINT_STAMP): book/_ext/explorer/package.json book/_ext/explorer/package-lock
 	cd $(ESLINT_DIR) && npm ci --no-audit --no-fund --ignore-scripts --loglevel=error
 	touch $@
 
-venv: $(STAMP) $(NODE_STAMP)
+venv: $(STAMP) $(NODE_STAMP) ## set up .venv (Python packages from constraints.txt, MathJax)
 
 # The execution cache keys on cell source only, so a change in bp/ (or in the
 # pinned stack) would leave stale outputs. Hash them; when the hash differs from
@@ -76,7 +72,7 @@ SRC_HASH = $$( { find bp book -type f ! -path 'book/_vendor/*' ! -path 'book/_ex
                  | LC_ALL=C sort -z | xargs -0 sha256sum; sha256sum constraints.txt benchmarks/results/*.json; } \
                | sha256sum | cut -d' ' -f1 )
 
-book: $(STAMP) $(NODE_STAMP)
+book: $(STAMP) $(NODE_STAMP) ## build the book into _build/html (BUILD_DIR=/tmp/b: into /tmp/b/_build/html)
 	@mkdir -p "$(OUT)"; \
 	new=$(SRC_HASH); old=$$(cat "$(OUT)/.bp-hash" 2>/dev/null || true); \
 	if [ "$$new" != "$$old" ]; then \
@@ -90,27 +86,35 @@ book: $(STAMP) $(NODE_STAMP)
 # The PDF: the book built as one page (singlehtml, reusing the execution cache of `make
 # book`), printed by Chromium with the book's print stylesheet (book/_ext/make_pdf.py),
 # then copied beside the pages and offered in every page's download menu.
-pdf: book
+pdf: book ## the whole book as one PDF: _build/pdf/book.pdf
 	$(VENV)/bin/jupyter-book build . --path-output "$(BUILD_DIR)" --builder singlehtml $(JB_FLAGS)
 	$(VPY) book/_ext/make_pdf.py "$(OUT)/singlehtml" "$(OUT)/pdf/book.pdf"
 	cp "$(OUT)/pdf/book.pdf" "$(HTML)/book.pdf"
 	$(VPY) book/_ext/lean_pages.py --pdf-link "$(HTML)"
 
-test: $(STAMP) $(NODE_STAMP) $(ESLINT_STAMP)
+lint: $(STAMP) ## ruff check and ruff format --check on bp/ and tests/, mypy on bp/
+	$(VENV)/bin/ruff check bp tests
+	$(VENV)/bin/ruff format --check bp tests
+	$(VENV)/bin/mypy
+
+check: lint ## fast: lint, doctests and the package tests, without the book (minutes)
+	$(VPY) -m pytest -q -m "not book"
+
+test: lint $(NODE_STAMP) $(ESLINT_STAMP) ## everything: lint, package tests, a from-scratch build, browser test
 	$(VPY) -m pytest
 
-bench: $(STAMP)
+bench: $(STAMP) ## run the benchmarks (ARGS=--quick for a short run)
 	@test -f benchmarks/run.py || { echo "benchmarks/run.py does not exist yet"; exit 1; }
 	$(VPY) benchmarks/run.py $(ARGS)
 
-serve:
+serve: ## preview _build/html at http://127.0.0.1:8000/ (PORT=8001 for another port)
 	@test -f "$(HTML)/index.html" || { echo "No $(HTML)/index.html: run 'make book' first"; exit 1; }
 	@echo "Serving $(HTML) at http://$(HOST):$(PORT)/  (Ctrl-C to stop)"
 	@python3 -m http.server "$(PORT)" --bind "$(HOST)" --directory "$(HTML)"
 
-clean:
+clean: ## remove build outputs (keeps .venv)
 	rm -rf _build .pytest_cache .hypothesis
 	find . -path ./$(VENV) -prune -o -name __pycache__ -type d -prune -exec rm -rf {} +
 
-distclean: clean
+distclean: clean ## remove build outputs and .venv
 	rm -rf $(VENV) *.egg-info

@@ -49,9 +49,11 @@ def check_nonnegative(value, argument: str):
 def as_float_array(x, argument: str, dtype: np.dtype) -> np.ndarray:
     """Convert to a float array of ``dtype``; reject non-numeric data and NaN/inf."""
     arr = np.asarray(x)
-    if arr.dtype == object or not (
-        np.issubdtype(arr.dtype, np.number) or arr.dtype == np.bool_
-    ) or np.issubdtype(arr.dtype, np.complexfloating):
+    if (
+        arr.dtype == object
+        or not (np.issubdtype(arr.dtype, np.number) or arr.dtype == np.bool_)
+        or np.issubdtype(arr.dtype, np.complexfloating)
+    ):
         raise TypeError(f"{argument} must hold real numbers, got dtype {arr.dtype}")
     arr = arr.astype(dtype, copy=False)
     if not np.all(np.isfinite(arr)):
@@ -67,9 +69,7 @@ def check_inputs(x, n_in: int, dtype: np.dtype, argument: str = "X") -> np.ndarr
     """
     arr = as_float_array(x, argument, dtype)
     if arr.ndim != 2:
-        hint = (
-            f" (for a single example use {argument}.reshape(1, -1))" if arr.ndim == 1 else ""
-        )
+        hint = f" (for a single example use {argument}.reshape(1, -1))" if arr.ndim == 1 else ""
         raise ValueError(
             f"{argument} must be a 2-D array of shape (m, {n_in}) with one example per "
             f"row, got shape {arr.shape}{hint}"
@@ -94,9 +94,7 @@ def check_targets(y, n_out: int, m: int, dtype: np.dtype, argument: str = "y") -
     arr = np.asarray(y)
     if arr.ndim == 1 and arr.dtype != object and np.issubdtype(arr.dtype, np.integer):
         if arr.shape[0] != m:
-            raise ValueError(
-                f"{argument} has {arr.shape[0]} labels but the batch has {m} examples"
-            )
+            raise ValueError(f"{argument} has {arr.shape[0]} labels but the batch has {m} examples")
         if n_out < 2:
             raise ValueError(
                 f"{argument}: integer class labels need an output layer of at least 2 "
@@ -160,8 +158,7 @@ def lookup(name, registry: dict, base: type, kind: str, argument: str):
         return name
     if not isinstance(name, str):
         raise TypeError(
-            f"{argument} must be {kind} name (one of {sorted(registry)}), "
-            f"got {type(name).__name__}"
+            f"{argument} must be {kind} name (one of {sorted(registry)}), got {type(name).__name__}"
         )
     try:
         return registry[name]()

@@ -73,7 +73,6 @@ class Timing:
         return f"Timing(best={self.best:.3g} s, median={self.median:.3g} s, n={self.times.size})"
 
 
-
 def _clock(repeat: object, clock: str) -> Callable[[], float]:
     """The timer of ``clock`` ("wall" or "process"), after checking ``repeat`` ≥ 1."""
     if isinstance(repeat, bool) or not isinstance(repeat, int) or repeat < 1:
@@ -82,6 +81,7 @@ def _clock(repeat: object, clock: str) -> Callable[[], float]:
     if clock not in clocks:
         raise ValueError(f"clock must be 'wall' or 'process', got {clock!r}")
     return clocks[clock]
+
 
 def time_interleaved(
     functions: Mapping[str, Callable[[], object]],
@@ -199,7 +199,9 @@ def time_grid(
         for name in cases[size]:
             n = (number or {}).get(size, {}).get(name, 1)
             if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 1:
-                raise ValueError(f"number[{size!r}][{name!r}] must be a positive integer, got {n!r}")
+                raise ValueError(
+                    f"number[{size!r}][{name!r}] must be a positive integer, got {n!r}"
+                )
             counts[size, name] = int(n)
     rng = np.random.default_rng(seed)
     out: dict[str, dict[object, list[float]]] = {}

@@ -83,9 +83,7 @@ def matmul(a: np.ndarray, b: np.ndarray, out: np.ndarray | None = None) -> np.nd
 def _sizes(sizes: Sequence[int]) -> list[int]:
     sizes = [int(n) for n in sizes]
     if len(sizes) < 2 or min(sizes) < 1:
-        raise ValueError(
-            f"sizes must list at least two positive layer widths, got {sizes!r}"
-        )
+        raise ValueError(f"sizes must list at least two positive layer widths, got {sizes!r}")
     return sizes
 
 

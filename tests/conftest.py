@@ -34,8 +34,9 @@ def make_problem(sizes, hidden, output, cost, m, seed=0, weight_decay=0.0):
     """A network with ``hidden`` layers and an ``output`` layer, m random inputs, valid targets."""
     rng = np.random.default_rng(seed)
     L = len(sizes) - 1
-    net = bp.Network(sizes, [hidden] * (L - 1) + [output], cost, seed=seed,
-                     weight_decay=weight_decay)
+    net = bp.Network(
+        sizes, [hidden] * (L - 1) + [output], cost, seed=seed, weight_decay=weight_decay
+    )
     X = rng.standard_normal((m, sizes[0]))
     Y = make_targets(rng, output, cost, m, sizes[-1])
     return net, X, Y

@@ -36,9 +36,7 @@ def _reference_cost(theta, X, n_hidden, lam, rho, beta):
         squared += 0.5 * sum((out[i] - x[i]) ** 2 for i in range(n))
         hidden.append(h)
     rho_hat = [sum(h[j] for h in hidden) / m for j in range(s)]
-    kl = sum(
-        rho * math.log(rho / r) + (1 - rho) * math.log((1 - rho) / (1 - r)) for r in rho_hat
-    )
+    kl = sum(rho * math.log(rho / r) + (1 - rho) * math.log((1 - rho) / (1 - r)) for r in rho_hat)
     decay = 0.5 * lam * (float(np.sum(w1**2)) + float(np.sum(w2**2)))
     return squared / m + decay + beta * kl
 
@@ -75,7 +73,7 @@ def test_without_sparsity_it_is_the_networks_cost_and_gradient(patches):
     net = bp.Network([9, 4, 9], "sigmoid", "quadratic", weight_decay=1e-3)
     net.set_params(theta)
     J, g = ae.cost_and_gradient(theta, patches)
-    assert J == pytest.approx(net.cost_value(patches, patches), rel=1e-12)
+    assert pytest.approx(net.cost_value(patches, patches), rel=1e-12) == J
     np.testing.assert_allclose(g, net.backprop(patches, patches).flat(), rtol=1e-12, atol=1e-15)
 
 
@@ -161,7 +159,7 @@ def test_float32_gives_nearly_the_float64_cost_and_gradient(patches):
     J64, g64 = ae64.cost_and_gradient(theta, patches)
     J32, g32 = ae32.cost_and_gradient(theta, patches)
     assert g32.dtype == np.float64 and ae32.net.w[1].dtype == np.float32
-    assert J32 == pytest.approx(J64, rel=1e-5)
+    assert pytest.approx(J64, rel=1e-5) == J32
     assert relative_difference(g32, g64) < 1e-5
     with pytest.raises(TypeError, match="dtype"):
         SparseAutoencoder(9, 4, dtype=np.int32)

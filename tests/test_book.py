@@ -19,6 +19,7 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import pytest
+
 from book_build import BookBuild
 
 pytestmark = pytest.mark.book
@@ -116,7 +117,9 @@ def test_math_is_typeset_in_the_pages_with_local_fonts(html_dir: Path) -> None:
         where = page.relative_to(html_dir)
         assert not parser.mathjax, f"{where}: loads MathJax's script {parser.mathjax}"
         raw = re.search(
-            r'class="math notranslate nohighlight"[^>]*>\s*(<span class="eqno">.*?</span>)?\s*\\[(\[]', text
+            r'class="math notranslate nohighlight"[^>]*>'
+            r'\s*(<span class="eqno">.*?</span>)?\s*\\[(\[]',
+            text,
         )
         assert not raw, f"{where}: a math element still holds raw TeX"
         if "<mjx-container" not in text:
@@ -127,5 +130,7 @@ def test_math_is_typeset_in_the_pages_with_local_fonts(html_dir: Path) -> None:
         assert fonts, f"{where}: the math stylesheet names no font"
         for url in set(fonts):
             assert not _is_external(url), f"{where}: math font from {url}"
-            assert (page.parent / unquote(url)).resolve().is_file(), f"{where}: math font {url} is missing"
+            assert (page.parent / unquote(url)).resolve().is_file(), (
+                f"{where}: math font {url} is missing"
+            )
     assert with_math > 0, "no page has typeset math: is book/_ext/lean_pages.py running?"

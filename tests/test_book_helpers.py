@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "book"))
-import _book  # noqa: E402
+import _book
 
 NBSP = "\u00a0"
 

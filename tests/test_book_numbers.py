@@ -70,8 +70,7 @@ ALLOWED: dict[str, dict[str, str]] = {
     },
     "appendix_notation": {},
     "appendix_speed": {
-        "1024": "a layer size of the benchmark's large configuration (784–1024–1024–10), "
-        "chosen",
+        "1024": "a layer size of the benchmark's large configuration (784–1024–1024–10), chosen",
         "20,000": "the number of examples of the benchmark's large configuration, chosen",
     },
     "api": {},
@@ -88,8 +87,10 @@ _PROSE_DIRECTIVES = re.compile(
     r"dropdown|margin|sidebar|epigraph|topic|figure|glue:figure|table|list-table|"
     r"card|div|container|glossary|aside)\}"
 )
-_MATH_DIRECTIVES = re.compile(r"^\{(math|code-cell|code-block|code|literalinclude|raw|"
-                              r"bibliography|toctree|eval-rst|mermaid)\}")
+_MATH_DIRECTIVES = re.compile(
+    r"^\{(math|code-cell|code-block|code|literalinclude|raw|"
+    r"bibliography|toctree|eval-rst|mermaid)\}"
+)
 
 
 def prose(text: str) -> str:
@@ -163,7 +164,7 @@ def prose(text: str) -> str:
             continue
         if stripped.startswith(":") and re.match(r"^:[\w-]+:", stripped):
             # directive option: only the alt text is read by readers
-            out.append(stripped[len(":alt:"):] if stripped.startswith(":alt:") else "")
+            out.append(stripped[len(":alt:") :] if stripped.startswith(":alt:") else "")
             continue
         out.append(_inline(line))
     return "\n".join(out)

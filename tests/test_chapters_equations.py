@@ -151,7 +151,9 @@ def test_bp1_formula_for_the_quadratic_cost(output):
     assert rel(rhs, measured_errors(net, net.L, z, Y)) < TOL
 
 
-@pytest.mark.parametrize("output, cost", [("sigmoid", "cross_entropy"), ("softmax", "log_likelihood")])
+@pytest.mark.parametrize(
+    "output, cost", [("sigmoid", "cross_entropy"), ("softmax", "log_likelihood")]
+)
 def test_bp1_sigma_prime_cancels_for_matched_costs(output, cost):
     """For cross-entropy/sigmoid and log-likelihood/softmax, δ^L = a^L − y."""
     net, X, Y = make_problem("sigmoid", output, cost)
@@ -385,8 +387,9 @@ def test_product_form_equals_the_errors_of_backprop():
         for l in range(1, net.L + 1):
             zs.append(net.w[l] @ a + net.b[l])
             a = ACT["tanh" if l < net.L else "sigmoid"][0](zs[l])
-        S = [None] + [np.diag(ACT["tanh" if l < net.L else "sigmoid"][1](zs[l]))
-                      for l in range(1, net.L + 1)]
+        S = [None] + [
+            np.diag(ACT["tanh" if l < net.L else "sigmoid"][1](zs[l])) for l in range(1, net.L + 1)
+        ]
         expected = net.backprop_example(X[i], Y[i]).b
         for l in range(1, net.L + 1):
             product = S[l]
@@ -455,6 +458,5 @@ def test_softplus_exercise_passes_and_a_wrong_derivative_fails():
     rng = np.random.default_rng(7)
     X, Y = rng.standard_normal((6, 3)), rng.standard_normal((6, 2))
     for activation, passes in ((_Softplus(), True), (_WrongSoftplus(), False)):
-        net = bp.Network([3, 5, 4, 2], [activation, activation, "identity"], "quadratic",
-                         seed=5)
+        net = bp.Network([3, 5, 4, 2], [activation, activation, "identity"], "quadratic", seed=5)
         assert bp.check_gradient(net, X, Y).passed is passes

@@ -319,13 +319,11 @@ def test_weight_decay_step_shrinks_the_weights(rng):
     decayed.weight_decay = lam
     X, Y = rng.standard_normal((6, 3)), rng.random((6, 2))
     g0 = plain.backprop(X, Y)
-    bp.train(decayed, X, Y, epochs=1, batch_size=6, learning_rate=eta, shuffle=False,
-             monitor=False)
+    bp.train(decayed, X, Y, epochs=1, batch_size=6, learning_rate=eta, shuffle=False, monitor=False)
     for l in (1, 2):
         shrunk = (1 - eta * lam) * plain.w[l] - eta * g0.w[l]
         np.testing.assert_allclose(decayed.w[l], shrunk, rtol=1e-13)
-        np.testing.assert_allclose(decayed.b[l], plain.b[l] - eta * g0.b[l], rtol=1e-13,
-                                   atol=1e-16)
+        np.testing.assert_allclose(decayed.b[l], plain.b[l] - eta * g0.b[l], rtol=1e-13, atol=1e-16)
 
 
 # ------------------------------------------------------------ Hadamard product
@@ -472,8 +470,13 @@ def test_netdraw_rejects_unknown_neurons_and_edges():
         nd.draw_network(ax, [2, 2, 1], above_text={(1, 3): "x"})
     with pytest.raises(ValueError, match="no weight"):
         nd.draw_network(ax, [2, 2, 1], highlight=[(2, 2, 1)])
-    pos = nd.draw_network(ax, [2, 2, 1], highlight=[(2, 1, 2)], edge_label_at={(2, 1, 2): 0.3},
-                          edge_text={(2, 1, 2): "w"})
+    pos = nd.draw_network(
+        ax,
+        [2, 2, 1],
+        highlight=[(2, 1, 2)],
+        edge_label_at={(2, 1, 2): 0.3},
+        edge_text={(2, 1, 2): "w"},
+    )
     assert set(pos) == {(0, 1), (0, 2), (1, 1), (1, 2), (2, 1)}
     net, x, y = nd.example_network()
     for figure in (nd.draw_forward_example(net, x), nd.draw_backward_example(net, x, y)):

@@ -15,7 +15,7 @@ def _linear_hessian(X: np.ndarray, n_out: int, lam: float) -> np.ndarray:
 
     Layout as Network.get_params: w (row-major, w[j, k] at j·n_in + k), then b.
     """
-    m, n_in = X.shape
+    n_in = X.shape[1]
     P = n_out * n_in + n_out
     H = np.zeros((P, P))
     for j in range(n_out):
@@ -42,13 +42,17 @@ def test_hvp_exact_on_a_linear_network(rng):
         # the cost is quadratic, so the centred difference has no truncation error
         np.testing.assert_allclose(
             curvature.hessian_vector_product(net, X, Y, v, method="difference"),
-            H @ v, rtol=1e-7, atol=1e-9,
+            H @ v,
+            rtol=1e-7,
+            atol=1e-9,
         )
     np.testing.assert_allclose(curvature.hessian(net, X, Y), H, rtol=1e-13, atol=1e-14)
     for symmetrise in (True, False):
         np.testing.assert_allclose(
             curvature.hessian(net, X, Y, method="difference", symmetrise=symmetrise),
-            H, rtol=1e-7, atol=1e-9,
+            H,
+            rtol=1e-7,
+            atol=1e-9,
         )
 
 
@@ -132,7 +136,9 @@ def test_hvp_is_symmetric_linear_and_restores_parameters(rng, small_net):
         assert abs(u @ Hv - v @ Hu) <= tol * max(abs(u @ Hv), 1e-12)
         np.testing.assert_allclose(
             curvature.hessian_vector_product(small_net, X, Y, 3 * v, method=method),
-            3 * Hv, rtol=tol * 10, atol=1e-10,
+            3 * Hv,
+            rtol=tol * 10,
+            atol=1e-10,
         )
         assert not np.any(
             curvature.hessian_vector_product(small_net, X, Y, np.zeros_like(v), method=method)
@@ -185,8 +191,10 @@ def test_largest_hessian_eigenvalue_matches_the_full_hessian(rng):
     assert fd.eigenvalue == pytest.approx(top, rel=1e-6)
     # the exact products are what power iteration multiplies by
     again = curvature.power_iteration(
-        lambda v: bp.autodiff.hessian_vector_product(net, X, Y, v), net.n_parameters,
-        iterations=1000, tol=1e-12,
+        lambda v: bp.autodiff.hessian_vector_product(net, X, Y, v),
+        net.n_parameters,
+        iterations=1000,
+        tol=1e-12,
     )
     assert again.estimates == res.estimates
 
@@ -245,9 +253,7 @@ def test_diagonal_hessian_equals_gauss_newton_with_one_output(rng):
     np.testing.assert_allclose(approx, G + decay, rtol=1e-6, atol=1e-10)
 
 
-@pytest.mark.parametrize(
-    "act,cost", [("softmax", "log_likelihood"), ("sigmoid", "cross_entropy")]
-)
+@pytest.mark.parametrize("act,cost", [("softmax", "log_likelihood"), ("sigmoid", "cross_entropy")])
 def test_diagonal_hessian_is_exact_for_one_layer_with_matching_loss(rng, act, cost):
     # One layer, softmax + log-likelihood or sigmoid + cross-entropy: the Hessian in
     # z is exactly diag(a) − a aᵀ or diag(a(1 − a)), so no approximation is left.

@@ -148,7 +148,7 @@ def test_one_hot_errors(labels, n_classes, dtype, error, name):
 def test_curve_shapes_range_and_determinism():
     X, Y = data.curve()
     assert X.shape == Y.shape == (50, 1) and X.dtype == Y.dtype == np.float64
-    assert np.all((-1 <= X) & (X <= 1)) and np.all((0 < Y) & (Y < 1))
+    assert np.all((X >= -1) & (X <= 1)) and np.all((Y > 0) & (Y < 1))
     X2, Y2 = data.curve()
     np.testing.assert_array_equal(X, X2)
     np.testing.assert_array_equal(Y, Y2)

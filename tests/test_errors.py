@@ -37,8 +37,16 @@ LABELS = np.array([0, 1, 2, 0, 1, 2])
         ({"sizes": [3, 4, 2], "activations": ["sigmoid"]}, ValueError, "activations"),
         ({"sizes": [3, 4, 2], "activations": ["softmax", "sigmoid"]}, ValueError, "output layer"),
         ({"sizes": [3, 2], "cost": "hinge"}, ValueError, "unknown cost 'hinge'"),
-        ({"sizes": [3, 2], "activations": "tanh", "cost": "cross_entropy"}, ValueError, "sigmoid output"),
-        ({"sizes": [3, 2], "activations": "sigmoid", "cost": "log_likelihood"}, ValueError, "softmax output"),
+        (
+            {"sizes": [3, 2], "activations": "tanh", "cost": "cross_entropy"},
+            ValueError,
+            "sigmoid output",
+        ),
+        (
+            {"sizes": [3, 2], "activations": "sigmoid", "cost": "log_likelihood"},
+            ValueError,
+            "softmax output",
+        ),
         ({"sizes": [3, 2], "weight_decay": -1.0}, ValueError, "weight_decay"),
         ({"sizes": [3, 2], "weight_decay": float("nan")}, ValueError, "weight_decay"),
         ({"sizes": [3, 2], "dtype": np.int32}, TypeError, "dtype"),

@@ -12,7 +12,6 @@ import pytest
 import bp
 from bp.gradcheck import GradientCheck, check_gradient, relative_error
 
-
 # --- relative_error -------------------------------------------------------------------
 
 
@@ -130,7 +129,9 @@ def test_backprop_passes_by_default_and_parameters_are_restored(small_net, rng):
 
 
 @pytest.mark.parametrize("argument", ["eps", "tolerance"])
-@pytest.mark.parametrize("value, error", [(0.0, ValueError), (-1e-5, ValueError), ("1e-5", TypeError)])
+@pytest.mark.parametrize(
+    "value, error", [(0.0, ValueError), (-1e-5, ValueError), ("1e-5", TypeError)]
+)
 def test_bad_step_or_tolerance_is_named(small_net, argument, value, error):
     X, Y = np.zeros((2, 4)), np.zeros((2, 3))
     with pytest.raises(error, match=argument):

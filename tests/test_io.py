@@ -10,8 +10,14 @@ import bp
 
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
 def test_round_trip_is_bit_exact(tmp_path, dtype, rng):
-    net = bp.Network([5, 4, 3], ["lecun_tanh", "softmax"], "log_likelihood", weight_decay=0.01,
-                     seed=3, dtype=dtype)
+    net = bp.Network(
+        [5, 4, 3],
+        ["lecun_tanh", "softmax"],
+        "log_likelihood",
+        weight_decay=0.01,
+        seed=3,
+        dtype=dtype,
+    )
     net.b[1][:] = rng.standard_normal(4)
     path = tmp_path / "net.npz"
     bp.save(net, path)

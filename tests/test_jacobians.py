@@ -43,8 +43,9 @@ def _recursion(net, x, y):
 @pytest.mark.parametrize("hidden, output", [("sigmoid", "sigmoid"), ("tanh", "identity")])
 def test_product_form_equals_the_recursion(hidden, output):
     rng = np.random.default_rng(3)
-    net = bp.Network([3, 5, 4, 2], [hidden, hidden, output], "quadratic", seed=1,
-                     init="standard_normal")
+    net = bp.Network(
+        [3, 5, 4, 2], [hidden, hidden, output], "quadratic", seed=1, init="standard_normal"
+    )
     for l in range(1, net.L + 1):
         net.b[l] = rng.standard_normal(net.sizes[l])
     x, y = rng.standard_normal(3), rng.uniform(size=2)
@@ -66,8 +67,9 @@ def test_product_form_with_a_softmax_output_matches_finite_differences():
 
     z1 = net.w[1] @ x + net.b[1]
     eps = 1e-6
-    numeric = np.array([(cost_of_z1(z1 + eps * e) - cost_of_z1(z1 - eps * e)) / (2 * eps)
-                        for e in np.eye(4)])
+    numeric = np.array(
+        [(cost_of_z1(z1 + eps * e) - cost_of_z1(z1 - eps * e)) / (2 * eps) for e in np.eye(4)]
+    )
     a = net.feedforward(x[None, :])[0]
     got = errors_by_product(net, x, cost_gradient(net.cost, a, y))
     np.testing.assert_allclose(got[1], numeric, rtol=1e-7, atol=1e-10)
@@ -78,8 +80,9 @@ def test_activation_jacobian_by_centred_differences(name):
     z = np.array([0.3, -1.2, 0.7, 2.0])
     act = bp.activations.get_activation(name)
     eps = 1e-6
-    numeric = np.column_stack([(act(z + eps * e) - act(z - eps * e)) / (2 * eps)
-                               for e in np.eye(4)])
+    numeric = np.column_stack(
+        [(act(z + eps * e) - act(z - eps * e)) / (2 * eps) for e in np.eye(4)]
+    )
     J = activation_jacobian(act, z)
     np.testing.assert_allclose(J, numeric, rtol=1e-7, atol=1e-9)
     if name != "softmax":

@@ -49,8 +49,10 @@ def test_loglog_fit_recovers_a_power_law():
     assert np.exp(intercept) == pytest.approx(3.0, rel=1e-12)
 
 
-@pytest.mark.parametrize("x, y", [([1.0], [1.0]), ([1.0, -2.0], [1.0, 2.0]),
-                                  ([2.0, 2.0], [1.0, 3.0]), ([1.0, 2.0], [0.0, 1.0])])
+@pytest.mark.parametrize(
+    "x, y",
+    [([1.0], [1.0]), ([1.0, -2.0], [1.0, 2.0]), ([2.0, 2.0], [1.0, 3.0]), ([1.0, 2.0], [0.0, 1.0])],
+)
 def test_loglog_fit_rejects_bad_data(x, y):
     with pytest.raises(ValueError):
         measure.loglog_fit(x, y)

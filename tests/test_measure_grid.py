@@ -10,8 +10,10 @@ from bp import measure
 
 def test_time_grid_calls_every_method_at_every_size():
     order: list = []
-    cases = {x: {"a": (lambda x=x: order.append((x, "a"))),
-                 "b": (lambda x=x: order.append((x, "b")))} for x in range(6)}
+    cases = {
+        x: {"a": (lambda x=x: order.append((x, "a"))), "b": (lambda x=x: order.append((x, "b")))}
+        for x in range(6)
+    }
     cases[5] = {"a": lambda: order.append((5, "a"))}  # a size may offer fewer methods
     out = measure.time_grid(cases, repeat=4, number={0: {"a": 3}}, seed=0)
     assert set(out) == {"a", "b"}
@@ -24,7 +26,7 @@ def test_time_grid_visits_the_sizes_in_a_new_order_every_round():
     visits: list = []
     cases = {x: {"a": (lambda x=x: visits.append(x))} for x in range(8)}
     measure.time_grid(cases, repeat=5, seed=3)
-    rounds = [visits[i:i + 8] for i in range(0, 40, 8)]
+    rounds = [visits[i : i + 8] for i in range(0, 40, 8)]
     assert all(sorted(r) == list(range(8)) for r in rounds)  # each round: every size once
     assert len({tuple(r) for r in rounds}) > 1  # not the same order every round
     assert rounds[0] != list(range(8))  # and not simply ascending
@@ -37,8 +39,7 @@ def test_time_grid_alternates_the_method_order():
     assert order == ["a", "b", "b", "a"]
 
 
-@pytest.mark.parametrize("kwargs", [{"repeat": 0}, {"clock": "sundial"},
-                                    {"number": {0: {"a": 0}}}])
+@pytest.mark.parametrize("kwargs", [{"repeat": 0}, {"clock": "sundial"}, {"number": {0: {"a": 0}}}])
 def test_time_grid_rejects_bad_arguments(kwargs):
     with pytest.raises(ValueError):
         measure.time_grid({0: {"a": lambda: None}}, **kwargs)
@@ -61,13 +62,16 @@ def test_slope_with_ci_without_noise_is_exact():
     assert slope == pytest.approx(2) and low == pytest.approx(2) and high == pytest.approx(2)
 
 
-@pytest.mark.parametrize("x, samples, kwargs", [
-    ([1, 2], [[1.0]], {}),
-    ([1, 2], [[1.0], []], {}),
-    ([1, 2], [[1.0], [-1.0]], {}),
-    ([1, 2], [[1.0], [2.0]], {"n_boot": 0}),
-    ([1, 2], [[1.0], [2.0]], {"level": 1.0}),
-])
+@pytest.mark.parametrize(
+    "x, samples, kwargs",
+    [
+        ([1, 2], [[1.0]], {}),
+        ([1, 2], [[1.0], []], {}),
+        ([1, 2], [[1.0], [-1.0]], {}),
+        ([1, 2], [[1.0], [2.0]], {"n_boot": 0}),
+        ([1, 2], [[1.0], [2.0]], {"level": 1.0}),
+    ],
+)
 def test_slope_with_ci_rejects_bad_data(x, samples, kwargs):
     with pytest.raises(ValueError):
         measure.slope_with_ci(x, samples, **kwargs)

@@ -12,7 +12,6 @@ import pytest
 
 import bp
 from bp import naive
-
 from conftest import HIDDEN, OUTPUT_COST, make_problem
 
 
@@ -39,8 +38,7 @@ def test_neuron_forward_mode_matches_finite_differences(hidden):
 
 def test_neuron_and_weight_forward_mode_agree_with_labels_and_float32():
     rng = np.random.default_rng(2)
-    net = bp.Network([4, 6, 3], ["relu", "softmax"], "log_likelihood",
-                     dtype=np.float32, seed=2)
+    net = bp.Network([4, 6, 3], ["relu", "softmax"], "log_likelihood", dtype=np.float32, seed=2)
     X = rng.standard_normal((7, 4))
     labels = rng.integers(0, 3, 7)
     g_nfm = naive.neuron_forward_mode_gradient(net, X, labels)

@@ -230,7 +230,7 @@ def test_unknown_method_and_bad_sizes_raise():
 
 
 def test_counters_nest_and_stop_counting_outside():
-    net, X, Y = _problem([3, 4, 2], 2)
+    net, X, _ = _problem([3, 4, 2], 2)
     with opcount.counting() as outer:
         net.forward(X)
         with opcount.counting() as inner:

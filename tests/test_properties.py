@@ -8,7 +8,6 @@ from hypothesis import strategies as st
 
 import bp
 from bp.gradcheck import relative_error
-
 from conftest import OUTPUT_COST, make_targets
 
 architectures = st.lists(st.integers(1, 5), min_size=2, max_size=4)
@@ -71,7 +70,9 @@ def test_gradient_of_a_batch_is_the_mean_of_examples(problem):
     net, X, Y = problem
     lam, net.weight_decay = net.weight_decay, 0.0
     parts = [net.backprop(X[i : i + 1], Y[i : i + 1]).flat() for i in range(X.shape[0])]
-    np.testing.assert_allclose(np.mean(parts, axis=0), net.backprop(X, Y).flat(), rtol=1e-11, atol=1e-14)
+    np.testing.assert_allclose(
+        np.mean(parts, axis=0), net.backprop(X, Y).flat(), rtol=1e-11, atol=1e-14
+    )
     net.weight_decay = lam
 
 

@@ -133,8 +133,10 @@ def test_list_labels_are_unique_and_sorted_by_author_then_year(  # type: ignore[
         assert re.fullmatch(rf".+, {year}[a-z]?", entry.label), entry.label
     # Sorted by first author's surname (accents and case ignored), then by year.
     firsts = [
-        (bibstyle._sort_text(bibstyle._surname(bibstyle._persons(bib.entries[e.key])[0])),
-         bib.entries[e.key].fields["year"])
+        (
+            bibstyle._sort_text(bibstyle._surname(bibstyle._persons(bib.entries[e.key])[0])),
+            bib.entries[e.key].fields["year"],
+        )
         for e in formatted
     ]
     assert [name for name, _ in firsts] == sorted(name for name, _ in firsts)
