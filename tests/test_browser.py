@@ -307,6 +307,46 @@ def test_launch_buttons_open_the_chapter_notebooks(book_build: BookBuild) -> Non
     assert not problems, "\n".join(problems)
 
 
+def _book_reader() -> Any:
+    """book/_ext/book_reader.py, the extension that writes the notebooks."""
+    sys.path.insert(0, str(ROOT / "book" / "_ext"))
+    try:
+        import book_reader
+    finally:
+        sys.path.pop(0)
+    return book_reader
+
+
+def test_notebooks_point_to_the_hosted_pages(book_build: BookBuild) -> None:
+    """Each notebook links to its chapter's hosted page, and page-only parts to their place.
+
+    The hosted address follows from _config.yml's one setting, repository.url (or
+    html.baseurl): GitHub Pages' address of that repository.
+    """
+    reader = _book_reader()
+    config = book_config()
+    site = reader.hosted_url(config["repository"]["url"], config.get("html", {}).get("baseurl", ""))
+    assert site.startswith("https://"), f"no hosted address follows from _config.yml: {site!r}"
+    problems, pointers = [], 0
+    for page in toc_pages():
+        path = book_build.html / "_sources" / f"{page}.ipynb"
+        if not path.is_file():
+            continue
+        cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
+        text = ["".join(c["source"]) for c in cells if c["cell_type"] == "markdown"]
+        if f"]({site}{page}.html)" not in text[0]:
+            problems.append(f"{page}: the notebook's first cell does not link to {site}{page}.html")
+        for marker, anchor, _ in reader.PAGE_ONLY:
+            if any(marker in t for t in text):
+                problems.append(f"{page}: the notebook still holds the page-only element {marker}")
+            if (book_build.html / f"{page}.html").read_text(encoding="utf-8").count(marker):
+                pointers += 1
+                if not any(f"]({site}{page}.html#{anchor})" in t for t in text):
+                    problems.append(f"{page}: no link to {site}{page}.html#{anchor} in the notebook")
+    assert not problems, "\n".join(problems)
+    assert pointers, "no page holds a page-only element (the explorer): PAGE_ONLY is stale"
+
+
 def _workflow() -> dict[str, Any]:
     path = ROOT / ".github" / "workflows" / "pages.yml"
     return yaml.safe_load(path.read_text(encoding="utf-8"))

@@ -24,24 +24,39 @@ which Colab cannot open. Right after the theme, this extension
 * points the Binder and Colab launch buttons at ``<page>.ipynb`` in the branch
   ``reader_notebooks_branch`` of the repository, where the publishing workflow
   (.github/workflows/pages.yml) pushes these same notebooks.
+
+**Where the book is hosted.** One setting says where the book lives: ``repository.url`` in
+_config.yml. The repository button, the launch buttons, the notebooks' install line and the
+address of the hosted pages all follow from it; the pages' address is GitHub Pages' for that
+repository (``https://OWNER.github.io/REPO/``) unless ``html.baseurl`` names another (a
+custom domain). Each notebook's first cell links to its chapter's hosted page, and where a
+chapter has something that runs only in the page (the backpropagation explorer), the
+notebook links to that place instead of showing an empty box. When the book is built by
+GitHub Actions, which knows the repository it runs in, a ``repository.url`` that names
+another repository is a warning (so ``make book``, run with ``-W``, fails there) instead of
+silently published wrong links.
 """
 
 from __future__ import annotations
 
 import ast
+import os
 import sys
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
 import nbformat
+from sphinx.util import logging
+
+logger = logging.getLogger(__name__)
 
 # Import names whose pip distribution has another name.
 _DISTRIBUTIONS = {"sklearn": "scikit-learn", "PIL": "pillow", "skimage": "scikit-image"}
 # Metadata describing the .md source, not this notebook.
 _DROP_METADATA = ("jupytext", "source_map")
 
-SETUP_CELL = '''\
+SETUP_CELL = """\
 # Setup, so that this chapter runs outside the book's build (plain Jupyter, Binder, Colab).
 import sys
 
@@ -62,7 +77,7 @@ except ImportError:
 
     sys.modules["myst_nb"] = types.ModuleType("myst_nb")
     sys.modules["myst_nb"].glue = _glue
-'''
+"""
 
 # The chapters' helper modules (book/_book.py, book/_netdraw.py) travel inside the setup
 # cell, each one the notebook imports, so that a notebook opened anywhere (not only in
@@ -122,20 +137,79 @@ def _imported_distributions(nb: nbformat.NotebookNode) -> list[str]:
     return sorted(_DISTRIBUTIONS.get(name, name) for name in third_party)
 
 
+# Parts of a chapter that run only in its web page: (a piece of a Markdown cell that marks
+# the place, the anchor of the page's section, what the notebook says instead).
+PAGE_ONLY = [
+    (
+        'id="bp-explorer"',
+        "sec-eq-explorer",
+        "**The backpropagation explorer runs in the book's web page, not in a notebook:** "
+        "[open it there]({url}) to change the weights, step through both passes and take "
+        "gradient steps in your browser.",
+    ),
+]
+
+
+def hosted_url(repo_url: str, baseurl: str = "") -> str:
+    """The address of the book's hosted pages, ending in ``/`` (``""`` when unknown).
+
+    ``baseurl`` (_config.yml's ``html.baseurl``) when set, otherwise GitHub Pages' address
+    for the GitHub repository ``repo_url``.
+    """
+    if baseurl:
+        return baseurl.rstrip("/") + "/"
+    github = _github_parts(repo_url)
+    if github is None:
+        return ""
+    owner, repo = github
+    if repo.lower() == f"{owner.lower()}.github.io":  # a user or organisation site
+        return f"https://{repo.lower()}/"
+    return f"https://{owner.lower()}.github.io/{repo}/"
+
+
+def _point_to_page(nb: nbformat.NotebookNode, page_url: str) -> None:
+    """Replace each page-only element of PAGE_ONLY by a link to its place in the page."""
+    for cell in nb.cells:
+        if cell.cell_type != "markdown":
+            continue
+        for marker, anchor, note in PAGE_ONLY:
+            if marker not in cell.source:
+                continue
+            lines = cell.source.splitlines()
+            at = next(i for i, line in enumerate(lines) if marker in line)
+            link = note.format(url=f"{page_url}#{anchor}") if page_url else ""
+            lines[at] = link or "*(This part runs only in the book's web page.)*"
+            cell.source = "\n".join(lines)
+
+
 def standalone_notebook(
-    nb: nbformat.NotebookNode, source_path: str, repo_url: str, pip_spec: str, title: str
+    nb: nbformat.NotebookNode,
+    source_path: str,
+    repo_url: str,
+    pip_spec: str,
+    title: str,
+    page_url: str = "",
 ) -> nbformat.NotebookNode:
-    """Return a copy of the executed chapter ``nb`` with a header cell and a setup cell."""
+    """Return a copy of the executed chapter ``nb`` with a header cell and a setup cell.
+
+    ``page_url`` is the chapter's hosted page (``""`` when unknown): the header links to it,
+    and page-only parts of the chapter (PAGE_ONLY) become links to their place in it.
+    """
     nb = nbformat.from_dict(nb)
     for key in _DROP_METADATA:
         nb.metadata.pop(key, None)
+    _point_to_page(nb, page_url)
     needs = ", ".join(f"`{name}`" for name in _imported_distributions(nb)) or "nothing else"
     source_link = f"{repo_url}/blob/main/{source_path}" if repo_url else source_path
+    on_the_web = (
+        f" Read it on the web, typeset: [the chapter's page]({page_url})." if page_url else ""
+    )
     header = (
         f"*{title}*: this notebook is made from the chapter's source [`{source_path}`]"
-        f"({source_link}) each time the book is built, and holds the outputs of that run.\n\n"
+        f"({source_link}) each time the book is built, and holds the outputs of that run."
+        f"{on_the_web}\n\n"
         f"**To run it** you need Python with `bp`, the book's package "
-        f"(`pip install \"{pip_spec}\"`), and the libraries the chapter imports: {needs}. "
+        f'(`pip install "{pip_spec}"`), and the libraries the chapter imports: {needs}. '
         "The setup cell below installs `bp` by itself on Colab.\n\n"
         "The text is MyST Markdown: figures, exercises, equation numbers, citations and the "
         "numbers the book quotes from computations show up here as plain directives; the book's "
@@ -163,7 +237,9 @@ def _launch_url(app: Any, text: str, org: str, repo: str, pagename: str) -> str 
     path = f"{pagename}.ipynb"
     if text == "Binder" and launch.get("binderhub_url"):
         ui = "lab/tree" if launch.get("notebook_interface") == "jupyterlab" else "tree"
-        return f"{launch['binderhub_url'].rstrip('/')}/v2/gh/{org}/{repo}/{branch}?urlpath={ui}/{path}"
+        return (
+            f"{launch['binderhub_url'].rstrip('/')}/v2/gh/{org}/{repo}/{branch}?urlpath={ui}/{path}"
+        )
     if text == "Colab" and launch.get("colab_url"):
         return f"{launch['colab_url'].rstrip('/')}/github/{org}/{repo}/blob/{branch}/{path}"
     return None
@@ -179,12 +255,14 @@ def _on_page(app: Any, pagename: str, templatename: str, context: dict, doctree:
     pip_spec = app.config.reader_notebooks_pip or (
         f"backprop-book @ git+{repo_url}" if repo_url else "backprop-book"
     )
+    site = hosted_url(repo_url, app.config.html_baseurl)
     nb = standalone_notebook(
         nbformat.read(executed, as_version=4),
         source_path=app.env.doc2path(pagename, base=False),
         repo_url=repo_url,
         pip_spec=pip_spec,
         title=app.config.html_title or app.config.project,
+        page_url=f"{site}{pagename}.html" if site else "",
     )
     target = outdir / "_sources" / ipynb
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -236,7 +314,27 @@ def _add_explorer(app: Any, pagename: str, templatename: str, context: dict, doc
         app.add_js_file("explorer.js", loading_method="defer")
 
 
+def _check_repository(app: Any, config: Any) -> None:
+    """On GitHub Actions, warn when repository.url names another repository than this one."""
+    actual = os.environ.get("GITHUB_REPOSITORY", "")
+    if os.environ.get("GITHUB_ACTIONS") != "true" or "/" not in actual:
+        return
+    configured = config.html_theme_options.get("repository_url", "")
+    parts = _github_parts(configured)
+    if parts is None or "/".join(parts).lower() != actual.lower():
+        logger.warning(
+            "this build runs in the repository %s, but repository.url in _config.yml is %r: "
+            "set it to https://github.com/%s, or the published pages, notebooks and launch "
+            "buttons point to the wrong place",
+            actual,
+            configured,
+            actual,
+        )
+
+
 def setup(app: Any) -> dict[str, Any]:
+    # The one setting for where the book lives is repository.url (see the module docstring).
+    app.connect("config-inited", _check_repository)
     # The book's stylesheet (book/_ext/static/book.css), on every page after the theme's.
     app.connect("config-inited", _add_static)
     app.add_css_file("book.css")
