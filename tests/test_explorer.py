@@ -16,7 +16,8 @@ tests/test_browser.py, with every other host unreachable) opens the page and
   of BP1-BP4 it highlights;
 * shows the centred differences with the check box;
 * with JavaScript off, finds the explorer hidden and the note and the figure in its place;
-* checks that the page logs nothing to the console and that the explorer fits 390 px;
+* checks that the page logs nothing to the console, that the explorer fits 390 px and that
+  the text of its drawing is at least 11 CSS px at 1280 and at 390 px;
 * saves screenshots of the explorer at 1280 and 390 px, light and dark, to
   ``_build/screenshots/explorer/`` (under ``$BP_SCREENSHOTS`` when set).
 """
@@ -249,6 +250,20 @@ def _screenshots_dir() -> Path:
     return folder
 
 
+# The network drawing's text, as shown (its font size scaled with the drawing): legible on a
+# phone too, where explorer.js's tall layout replaces the wide one.
+MIN_GRAPH_TEXT_PX = 11
+_SMALLEST_GRAPH_TEXT = """() => Array.from(document.querySelectorAll('#bp-explorer svg.bpx-graph'))
+  .filter((svg) => svg.getClientRects().length)
+  .map((svg) => {
+    const scale = svg.getBoundingClientRect().width / svg.viewBox.baseVal.width;
+    const sizes = Array.from(svg.querySelectorAll('text'))
+      .filter((t) => t.getClientRects().length)
+      .map((t) => parseFloat(getComputedStyle(t).fontSize) * scale);
+    return Math.round(Math.min(...sizes) * 10) / 10;
+  })"""
+
+
 def test_screenshots_at_1280_and_390_light_and_dark(browser: Any, site: str) -> None:  # noqa: F811
     folder = _screenshots_dir()
     problems = []
@@ -270,6 +285,10 @@ def test_screenshots_at_1280_and_390_light_and_dark(browser: Any, site: str) -> 
                     " document.documentElement.scrollWidth, document.documentElement.clientWidth]; }")
                 if fits[0] > fits[1] + 1 or fits[2] > fits[3] + 1:
                     problems.append(f"{scheme} {width}px: too wide {fits}")
+                smallest = page.evaluate(_SMALLEST_GRAPH_TEXT)
+                if not smallest or min(smallest) < MIN_GRAPH_TEXT_PX:
+                    problems.append(f"{scheme} {width}px: text in the drawing as small as "
+                                    f"{smallest} CSS px (at least {MIN_GRAPH_TEXT_PX})")
                 shot = folder / f"explorer-{name}-{scheme}.png"
                 page.locator("#bp-explorer").screenshot(path=str(shot))
                 for _ in range(3):  # the walk at BP1

@@ -139,31 +139,53 @@
   }
 
   // ------------------------------------------------------------------ the network drawing
-  var NODES = {
-    x1: [60, 115], x2: [60, 305], h1: [400, 115], h2: [400, 305], o: [670, 210],
-  };
+  // Two layouts of the same drawing: wide (inputs left, output right) for the column of a
+  // desktop page, tall (inputs on top, output below) for a phone, where the wide one would
+  // shrink its text below 11 px. explorer.css shows one of them.
   var R = 34;
+  var LAYOUTS = {
+    wide: {
+      viewBox: "0 0 780 385",
+      nodes: {x1: [60, 115], x2: [60, 305], h1: [400, 115], h2: [400, 305], o: [670, 210]},
+      // [from, to, weight, where along the edge (0-1) the label sits, its shift in x and y]
+      edges: [
+        ["x1", "h1", "w1_11", 0.62, 0, -8], ["x2", "h1", "w1_12", 0.62, 0, 5],
+        ["x1", "h2", "w1_21", 0.62, 0, 5], ["x2", "h2", "w1_22", 0.62, 0, -8],
+        ["h1", "o", "w2_11", 0.4, 0, -10], ["h2", "o", "w2_12", 0.4, 0, 22],
+      ],
+    },
+    tall: {
+      viewBox: "0 0 420 650",
+      nodes: {x1: [105, 60], x2: [315, 60], h1: [105, 330], h2: [315, 330], o: [210, 560]},
+      edges: [
+        ["x1", "h1", "w1_11", 0.48, -8, 0], ["x2", "h1", "w1_12", 0.25, -4, 0],
+        ["x1", "h2", "w1_21", 0.25, 4, 0], ["x2", "h2", "w1_22", 0.48, 8, 0],
+        ["h1", "o", "w2_11", 0.42, -34, 0], ["h2", "o", "w2_12", 0.42, 34, 0],
+      ],
+    },
+  };
 
-  function drawGraph() {
+  function drawGraph(name) {
+    var layout = LAYOUTS[name];
+    var NODES = layout.nodes;
+    var titleId = "bpx-graph-title-" + name;
     var svg = svgEl("svg", {
-      viewBox: "0 0 780 385", class: "bpx-graph", role: "img",
-      "aria-labelledby": "bpx-graph-title",
+      viewBox: layout.viewBox, class: "bpx-graph bpx-graph-" + name, role: "img",
+      "aria-labelledby": titleId,
     });
-    svg.appendChild(svgEl("title", {id: "bpx-graph-title"},
+    svg.appendChild(svgEl("title", {id: titleId},
       "The 2–2–1 network: two inputs, two hidden sigmoid neurons, one output. " +
       "Each neuron shows its weighted input z, its activation a and its error δ; each edge " +
       "shows the partial derivative of the cost with respect to its weight. The same values " +
       "are listed in the table and beside the controls."));
-    var edges = [
-      ["x1", "h1", "w1_11", 0.62, -8], ["x2", "h1", "w1_12", 0.62, 5],
-      ["x1", "h2", "w1_21", 0.62, 5], ["x2", "h2", "w1_22", 0.62, -8],
-      ["h1", "o", "w2_11", 0.4, -10], ["h2", "o", "w2_12", 0.4, 22],
-    ];
-    edges.forEach(function (e) {
+    layout.edges.forEach(function (e) {
       var a = NODES[e[0]], b = NODES[e[1]];
       var g = svgEl("g", {class: "bpx-edge", "data-param": e[2]});
-      g.appendChild(svgEl("line", {x1: a[0] + R, y1: a[1], x2: b[0] - R, y2: b[1]}));
-      var x = a[0] + e[3] * (b[0] - a[0]), y = a[1] + e[3] * (b[1] - a[1]) + e[4];
+      // The line runs from circle to circle.
+      var dx = b[0] - a[0], dy = b[1] - a[1], len = Math.sqrt(dx * dx + dy * dy);
+      g.appendChild(svgEl("line", {x1: a[0] + R * dx / len, y1: a[1] + R * dy / len,
+        x2: b[0] - R * dx / len, y2: b[1] - R * dy / len}));
+      var x = a[0] + e[3] * dx + e[4], y = a[1] + e[3] * dy + e[5];
       var t = svgEl("text", {x: x, y: y, "text-anchor": "middle", class: "bpx-grad"});
       t.appendChild(slot("tspan", "g_" + e[2], gradStage(e[2])));
       var fd = svgEl("tspan", {class: "bpx-fd"}, " ≈ ");
@@ -223,7 +245,8 @@
 
     var top = el("div", {class: "bpx-top"});
     var figure = el("div", {class: "bpx-figure"});
-    figure.appendChild(drawGraph());
+    figure.appendChild(drawGraph("wide"));
+    figure.appendChild(drawGraph("tall"));
     top.appendChild(figure);
     top.appendChild(el("p", {class: "bpx-legend"}, [
       "In each neuron its activation a, above it its weighted input z, below it in red its " +
