@@ -723,6 +723,16 @@ def test_search_finds_hadamard_in_the_cost_chapter(browser: Any, site: str) -> N
         )
         hits = [u for u in results if urlsplit(u).path.endswith(f"/{SEARCH_TARGET}.html")]
         assert hits, f"searching {SEARCH_TERM!r} does not find {SEARCH_TARGET}: {results}"
+        # Snippets write math as text (book/_ext/static/search_math.js): no raw TeX, and
+        # formulas read with their scripts ("(δˡ)ᵀ"), not as glyphs run together ("δl").
+        page.wait_for_selector("#search-results p.context", timeout=30_000)
+        page.wait_for_timeout(1000)  # the other snippets arrive page by page
+        snippets = page.locator("#search-results p.context").all_inner_texts()
+        raw = [t[:120] for t in snippets if RAW_MATH.search(t)]
+        assert not raw, f"search snippets with raw TeX: {raw}"
+        assert any(re.search("[ˡ⁺¹ᵀ₁ₗ]", t) for t in snippets), (
+            f"search snippets show no math written as text: {[t[:120] for t in snippets]}"
+        )
         page.locator(f"#search-results ul.search li a[href*='{SEARCH_TARGET}.html']").first.click()
         page.wait_for_url(re.compile(re.escape(SEARCH_TARGET) + r"\.html"), timeout=10_000)
         page.wait_for_load_state("networkidle")

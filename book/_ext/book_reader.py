@@ -312,6 +312,9 @@ def _add_explorer(app: Any, pagename: str, templatename: str, context: dict, doc
     if pagename == EXPLORER_PAGE:
         app.add_css_file("explorer.css")
         app.add_js_file("explorer.js", loading_method="defer")
+    # Search results write the snippets' math as text (static/search_math.js).
+    if pagename == "search":
+        app.add_js_file("search_math.js", loading_method="defer")
 
 
 def _check_repository(app: Any, config: Any) -> None:
