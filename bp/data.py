@@ -16,7 +16,6 @@ always gives the same result.
 from __future__ import annotations
 
 import gzip
-import numbers
 import os
 from importlib import resources
 from pathlib import Path
@@ -25,7 +24,16 @@ from typing import overload
 import numpy as np
 from numpy.typing import ArrayLike, DTypeLike
 
-from bp._validation import check_dtype
+from ._validation import (
+    check_bool,
+    check_class_labels,
+    check_dtype,
+    check_int,
+    check_nonnegative,
+    check_path,
+    check_real,
+    check_seed,
+)
 
 __all__ = [
     "curve",
@@ -45,18 +53,6 @@ PathLike = str | os.PathLike[str]
 _IDX_IMAGES_MAGIC = 2051  # 0x00000803: unsigned bytes, 3 dimensions
 _IDX_LABELS_MAGIC = 2049  # 0x00000801: unsigned bytes, 1 dimension
 _GZIP_MAGIC = b"\x1f\x8b"
-
-
-# --- validation helpers -----------------------------------------------------
-
-
-def _integer(value: object, name: str, minimum: int) -> int:
-    """Return ``value`` as an int; raise TypeError/ValueError naming ``name``."""
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
-        raise TypeError(f"{name} must be an integer, got {type(value).__name__}")
-    if value < minimum:
-        raise ValueError(f"{name} must be >= {minimum}, got {value}")
-    return int(value)
 
 
 # --- the digits ---------------------------------------------------------------
@@ -88,6 +84,12 @@ def load_digits(dtype: DTypeLike = np.float64) -> tuple[np.ndarray, np.ndarray]:
     ------
     TypeError
         If ``dtype`` is not float32 or float64.
+
+    Examples
+    --------
+    >>> X, y = load_digits()
+    >>> X.shape, y.shape, float(X.max()), int(y.max())
+    ((1797, 64), (1797,), 1.0, 9)
     """
     dt = check_dtype(dtype)
     ref = resources.files("bp") / "_datafiles" / "digits.npz"
@@ -131,6 +133,14 @@ def train_test_split(
         ``test_fraction`` is not in (0, 1), or if either part would be empty.
     TypeError
         If ``test_fraction`` is not a real number or ``seed`` not an integer.
+
+    Examples
+    --------
+    >>> X_train, y_train, X_test, y_test = train_test_split(
+    ...     np.arange(10).reshape(5, 2), np.arange(5), test_fraction=0.4, seed=0
+    ... )
+    >>> X_train.shape, X_test.shape, sorted(np.concatenate([y_train, y_test]).tolist())
+    ((3, 2), (2, 2), [0, 1, 2, 3, 4])
     """
     X, y = np.asarray(X), np.asarray(y)
     if X.ndim == 0 or y.ndim == 0:
@@ -139,11 +149,8 @@ def train_test_split(
         raise ValueError(
             f"X and y must have the same number of rows, got {X.shape[0]} and {y.shape[0]}"
         )
-    if isinstance(test_fraction, bool) or not isinstance(test_fraction, numbers.Real):
-        raise TypeError(f"test_fraction must be a real number, got {type(test_fraction).__name__}")
-    if not 0 < test_fraction < 1:
-        raise ValueError(f"test_fraction must lie strictly between 0 and 1, got {test_fraction}")
-    seed = _integer(seed, "seed", 0)
+    check_real(test_fraction, "test_fraction", low=0, high=1, include_low=False, include_high=False)
+    seed = check_seed(seed)
     m = X.shape[0]
     n_test = round(test_fraction * m)
     if not 0 < n_test < m:
@@ -184,6 +191,12 @@ def digits_split(
     ------
     ValueError, TypeError
         As :func:`load_digits` and :func:`train_test_split`.
+
+    Examples
+    --------
+    >>> X_train, y_train, X_test, y_test = digits_split()
+    >>> X_train.shape, X_test.shape
+    ((1348, 64), (449, 64))
     """
     X, y = load_digits(dtype)
     return train_test_split(X, y, test_fraction, seed)
@@ -214,19 +227,16 @@ def one_hot(labels: ArrayLike, n_classes: int, dtype: DTypeLike = np.float64) ->
     ValueError
         If ``labels`` is not 1-D, ``n_classes < 1``, or a label lies outside
         ``[0, n_classes)``.
+
+    Examples
+    --------
+    >>> one_hot([0, 2], 3)
+    array([[1., 0., 0.],
+           [0., 0., 1.]])
     """
-    labels = np.asarray(labels)
-    if labels.dtype.kind not in "iu":
-        raise TypeError(f"labels must have an integer dtype, got {labels.dtype}")
-    if labels.ndim != 1:
-        raise ValueError(f"labels must be 1-D, got shape {labels.shape}")
-    n_classes = _integer(n_classes, "n_classes", 1)
+    n_classes = check_int(n_classes, "n_classes", minimum=1)
+    labels = check_class_labels(labels, n_classes, "labels")
     dt = check_dtype(dtype)
-    if labels.size and (labels.min() < 0 or labels.max() >= n_classes):
-        raise ValueError(
-            f"labels must lie in [0, n_classes) = [0, {n_classes}), "
-            f"got values from {labels.min()} to {labels.max()}"
-        )
     out = np.zeros((labels.size, n_classes), dtype=dt)
     out[np.arange(labels.size), labels] = 1
     return out
@@ -249,6 +259,11 @@ def curve_function(x: ArrayLike) -> np.ndarray:
     -------
     ndarray, same shape as ``x``
         Floating point (float64 unless ``x`` is already floating).
+
+    Examples
+    --------
+    >>> curve_function(np.array([0.0, np.pi / 6]))
+    array([0.5 , 0.85])
     """
     return 0.5 + 0.35 * np.sin(3 * np.asarray(x))
 
@@ -286,13 +301,16 @@ def curve(
         or ``dtype`` not float32/float64.
     ValueError
         If ``n < 1``, ``seed < 0`` or ``noise`` is negative or not finite.
+
+    Examples
+    --------
+    >>> X, Y = curve(5, noise=0.0)
+    >>> X.shape, Y.shape, bool(np.all(Y == curve_function(X)))
+    ((5, 1), (5, 1), True)
     """
-    n = _integer(n, "n", 1)
-    seed = _integer(seed, "seed", 0)
-    if isinstance(noise, bool) or not isinstance(noise, numbers.Real):
-        raise TypeError(f"noise must be a real number, got {type(noise).__name__}")
-    if not 0 <= noise < np.inf:
-        raise ValueError(f"noise must be finite and >= 0, got {noise}")
+    n = check_int(n, "n", minimum=1)
+    seed = check_seed(seed)
+    check_nonnegative(noise, "noise")
     dt = check_dtype(dtype)
     rng = np.random.default_rng(seed)
     x = rng.uniform(-1.0, 1.0, size=(n, 1))
@@ -318,6 +336,12 @@ def xor(dtype: DTypeLike = np.float64) -> tuple[np.ndarray, np.ndarray]:
     ------
     TypeError
         If ``dtype`` is not float32 or float64.
+
+    Examples
+    --------
+    >>> X, Y = xor()
+    >>> Y.ravel()
+    array([0., 1., 1., 0.])
     """
     dt = check_dtype(dtype)
     X = np.array([[0, 0], [0, 1], [1, 0], [1, 1]], dtype=dt)
@@ -330,7 +354,7 @@ def xor(dtype: DTypeLike = np.float64) -> tuple[np.ndarray, np.ndarray]:
 
 def _read_idx(path: PathLike, name: str, magic: int) -> np.ndarray:
     """Read an IDX file of unsigned bytes (plain or gzipped), checking its magic."""
-    path = Path(path)
+    path = Path(check_path(path, name))
     if not path.is_file():
         raise FileNotFoundError(f"{name}: no such file: {str(path)!r}")
     raw = path.read_bytes()
@@ -409,7 +433,19 @@ def load_mnist_idx(
         header, it is a damaged gzip file, or the two files hold different
         numbers of examples.
     TypeError
-        If ``dtype`` is not float32 or float64.
+        If a path is not a ``str`` or ``os.PathLike``, or ``dtype`` is not
+        float32 or float64.
+
+    Examples
+    --------
+    >>> import pathlib, tempfile
+    >>> images = np.array([[[0, 255], [51, 0]]], dtype=np.uint8)  # one 2×2 image
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     write_idx(pathlib.Path(tmp) / "images", images, compress=True)
+    ...     write_idx(pathlib.Path(tmp) / "labels", np.array([7], dtype=np.uint8))
+    ...     X, y = load_mnist_idx(pathlib.Path(tmp) / "images", pathlib.Path(tmp) / "labels")
+    >>> X, y
+    (array([[0. , 1. , 0.2, 0. ]]), array([7]))
     """
     dt = check_dtype(dtype)
     images = _read_idx(images_path, "images_path", _IDX_IMAGES_MAGIC)
@@ -444,10 +480,17 @@ def write_idx(path: PathLike, array: ArrayLike, compress: bool = False) -> None:
     Raises
     ------
     TypeError
-        If ``array`` does not have dtype uint8.
+        If ``array`` does not have dtype uint8, ``path`` is not a path or
+        ``compress`` not a bool.
     ValueError
         If ``array`` is 0-D.
+
+    Examples
+    --------
+    See :func:`load_mnist_idx`.
     """
+    check_path(path)
+    check_bool(compress, "compress")
     array = np.asarray(array)
     if array.dtype != np.uint8:
         raise TypeError(f"array must have dtype uint8, got {array.dtype}")
@@ -491,16 +534,21 @@ def patches(images: ArrayLike, patch_size: int = 8, n: int = 10000, seed: int = 
         or ``seed`` is out of range.
     TypeError
         If ``patch_size``, ``n`` or ``seed`` is not an integer.
+
+    Examples
+    --------
+    >>> images = np.arange(2 * 4 * 4).reshape(2, 4, 4)
+    >>> P = patches(images, patch_size=2, n=3)
+    >>> P.shape, bool(np.all(P[:, 1] == P[:, 0] + 1))  # neighbours in a row
+    ((3, 4), True)
     """
     images = np.asarray(images)
     if images.ndim != 3 or images.shape[0] == 0:
         raise ValueError(f"images must have shape (k, H, W) with k >= 1, got {images.shape}")
     k, H, W = images.shape
-    p = _integer(patch_size, "patch_size", 1)
-    if p > min(H, W):
-        raise ValueError(f"patch_size must be <= min(H, W) = {min(H, W)}, got {p}")
-    n = _integer(n, "n", 0)
-    rng = np.random.default_rng(_integer(seed, "seed", 0))
+    p = check_int(patch_size, "patch_size", minimum=1, maximum=min(H, W))
+    n = check_int(n, "n", minimum=0)
+    rng = np.random.default_rng(check_seed(seed))
     which = rng.integers(0, k, size=n)
     top = rng.integers(0, H - p + 1, size=n)
     left = rng.integers(0, W - p + 1, size=n)

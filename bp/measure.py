@@ -34,10 +34,14 @@ import platform
 import sys
 import time
 import tracemalloc
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
+from numpy.typing import ArrayLike
+
+from ._validation import check_array, check_choice, check_int, check_real, check_seed
 
 __all__ = [
     "Timing",
@@ -67,20 +71,43 @@ class Timing:
 
     @property
     def median(self) -> float:
+        """The median repeat."""
         return float(np.median(self.times))
+
+    @property
+    def spread(self) -> tuple[float, float]:
+        """The lower and upper quartiles of the repeats: where their middle half fell."""
+        low, high = np.percentile(self.times, [25, 75])
+        return float(low), float(high)
+
+    def median_by_order(self) -> tuple[float, float]:
+        """Medians of the rounds run in the listed order and of those run in reverse.
+
+        :func:`time_interleaved` reverses the order of the functions every
+        other round: rounds 0, 2, 4, … ran as listed, rounds 1, 3, … in
+        reverse. If what ran just before a function slows it down (threads
+        left spinning, a cache filled by another), the two medians differ.
+
+        Raises
+        ------
+        ValueError
+            With fewer than two repeats (no reversed round).
+        """
+        if self.times.size < 2:
+            raise ValueError("median_by_order needs at least two repeats")
+        return float(np.median(self.times[0::2])), float(np.median(self.times[1::2]))
 
     def __repr__(self) -> str:
         return f"Timing(best={self.best:.3g} s, median={self.median:.3g} s, n={self.times.size})"
 
 
+_CLOCKS: dict[str, Callable[[], float]] = {"wall": time.perf_counter, "process": time.process_time}
+
+
 def _clock(repeat: object, clock: str) -> Callable[[], float]:
     """The timer of ``clock`` ("wall" or "process"), after checking ``repeat`` ≥ 1."""
-    if isinstance(repeat, bool) or not isinstance(repeat, int) or repeat < 1:
-        raise ValueError(f"repeat must be a positive integer, got {repeat!r}")
-    clocks = {"wall": time.perf_counter, "process": time.process_time}
-    if clock not in clocks:
-        raise ValueError(f"clock must be 'wall' or 'process', got {clock!r}")
-    return clocks[clock]
+    check_int(repeat, "repeat", minimum=1)
+    return _CLOCKS[check_choice(clock, "clock", tuple(_CLOCKS))]
 
 
 def time_interleaved(
@@ -115,13 +142,27 @@ def time_interleaved(
     -------
     dict
         name → :class:`Timing` with ``repeat`` entries (seconds per call).
+
+    Raises
+    ------
+    TypeError, ValueError
+        Unless ``repeat`` and every ``number`` are positive integers and
+        ``clock`` is "wall" or "process".
+
+    Examples
+    --------
+    >>> t = time_interleaved({"a": lambda: sum(range(100)), "b": lambda: None}, repeat=3)
+    >>> sorted(t), t["a"].times.shape
+    (['a', 'b'], (3,))
     """
     now = _clock(repeat, clock)
     names = list(functions)
-    counts = {k: (number[k] if isinstance(number, Mapping) else number) for k in names}
-    for k, n in counts.items():
-        if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 1:
-            raise ValueError(f"number[{k!r}] must be a positive integer, got {n!r}")
+    counts = {
+        k: check_int(
+            number[k] if isinstance(number, Mapping) else number, f"number[{k!r}]", minimum=1
+        )
+        for k in names
+    }
     times: dict[str, list[float]] = {k: [] for k in names}
     for r in range(repeat):
         for k in names if r % 2 == 0 else reversed(names):
@@ -133,14 +174,27 @@ def time_interleaved(
     return {k: Timing(np.array(v)) for k, v in times.items()}
 
 
-def loglog_fit(x, y) -> tuple[float, float]:
+def loglog_fit(x: ArrayLike, y: ArrayLike) -> tuple[float, float]:
     """Least-squares line through (log x, log y): returns (slope, intercept).
 
     ``y ≈ exp(intercept) · x**slope``; the slope is the empirical exponent.
-    Needs at least two distinct positive x and positive y.
+
+    Raises
+    ------
+    TypeError
+        If ``x`` or ``y`` does not hold real numbers.
+    ValueError
+        Unless ``x`` and ``y`` are 1-D, of the same length, finite and
+        positive, with at least two distinct x.
+
+    Examples
+    --------
+    >>> slope, intercept = loglog_fit([1, 10, 100], [3, 300, 30000])  # y = 3 x²
+    >>> round(slope, 9), round(float(np.exp(intercept)), 9)
+    (2.0, 3.0)
     """
-    x = np.asarray(x, dtype=float)
-    y = np.asarray(y, dtype=float)
+    x = check_array(x, "x", dtype=np.float64)
+    y = check_array(y, "y", dtype=np.float64)
     if x.shape != y.shape or x.ndim != 1 or x.size < 2:
         raise ValueError("x and y must be 1-D arrays of the same length, at least 2")
     if np.any(x <= 0) or np.any(y <= 0):
@@ -188,22 +242,20 @@ def time_grid(
 
     Raises
     ------
+    TypeError
+        For a ``repeat``, ``number`` or ``seed`` that is not an integer.
     ValueError
-        For ``repeat`` or a ``number`` that is not a positive integer, or an
+        For a ``repeat`` or ``number`` below 1, a negative ``seed``, or an
         unknown ``clock``.
     """
     now = _clock(repeat, clock)
     sizes = list(cases)
-    counts = {}
+    counts: dict[tuple[object, str], int] = {}
     for size in sizes:
         for name in cases[size]:
             n = (number or {}).get(size, {}).get(name, 1)
-            if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 1:
-                raise ValueError(
-                    f"number[{size!r}][{name!r}] must be a positive integer, got {n!r}"
-                )
-            counts[size, name] = int(n)
-    rng = np.random.default_rng(seed)
+            counts[size, name] = check_int(n, f"number[{size!r}][{name!r}]", minimum=1)
+    rng = np.random.default_rng(check_seed(seed))
     out: dict[str, dict[object, list[float]]] = {}
     for r in range(repeat):
         for i in rng.permutation(len(sizes)):
@@ -219,7 +271,12 @@ def time_grid(
 
 
 def slope_with_ci(
-    x, samples, *, n_boot: int = 2000, level: float = 0.95, seed: int = 0
+    x: ArrayLike,
+    samples: Sequence[ArrayLike],
+    *,
+    n_boot: int = 2000,
+    level: float = 0.95,
+    seed: int = 0,
 ) -> tuple[float, float, float]:
     """The log–log slope through the medians, with a bootstrap confidence interval.
 
@@ -246,22 +303,31 @@ def slope_with_ci(
 
     Raises
     ------
+    TypeError
+        For non-numeric data, or an ``n_boot``, ``level`` or ``seed`` of the
+        wrong kind.
     ValueError
-        For mismatched lengths, empty or non-positive samples, or a bad
-        ``n_boot`` or ``level``.
+        For mismatched lengths, empty or non-positive samples, an ``n_boot``
+        below 1, a ``level`` outside (0, 1), or a negative ``seed``.
+
+    Examples
+    --------
+    >>> x = [1, 2, 4, 8]
+    >>> slope_with_ci(x, [[xi**2, xi**2] for xi in x], n_boot=20)  # no noise
+    (2.0, 2.0, 2.0)
     """
-    x = np.asarray(x, dtype=float)
-    groups = [np.asarray(s, dtype=float).ravel() for s in samples]
-    if x.ndim != 1 or len(groups) != x.size:
+    x = check_array(x, "x", ndim=1, dtype=np.float64)
+    groups = [
+        check_array(s, f"samples[{i}]", dtype=np.float64).ravel() for i, s in enumerate(samples)
+    ]
+    if len(groups) != x.size:
         raise ValueError("x and samples must have the same length")
     if any(g.size == 0 or np.any(g <= 0) for g in groups):
         raise ValueError("every sample must hold at least one positive time")
-    if isinstance(n_boot, bool) or not isinstance(n_boot, int) or n_boot < 1:
-        raise ValueError(f"n_boot must be a positive integer, got {n_boot!r}")
-    if not 0 < level < 1:
-        raise ValueError(f"level must lie in (0, 1), got {level!r}")
+    check_int(n_boot, "n_boot", minimum=1)
+    check_real(level, "level", low=0, high=1, include_low=False, include_high=False)
     slope, _ = loglog_fit(x, [np.median(g) for g in groups])
-    rng = np.random.default_rng(seed)
+    rng = np.random.default_rng(check_seed(seed))
     logx = np.log(x)
     boot = np.empty(n_boot)
     for b in range(n_boot):
@@ -326,19 +392,29 @@ def peak_memory(f: Callable[[], object]) -> tuple[object, int]:
     return result, int(peak)
 
 
+def _blas_limiter(n: object) -> Callable[..., Any] | None:
+    """threadpoolctl's ``threadpool_limits`` (None if not installed), after checking ``n``."""
+    check_int(n, "n", minimum=1)
+    try:
+        from threadpoolctl import threadpool_limits
+    except ImportError:  # pragma: no cover - depends on the environment
+        return None
+    return threadpool_limits
+
+
 @contextlib.contextmanager
 def blas_threads(n: int = 1) -> Iterator[bool]:
     """Limit the BLAS library to ``n`` threads inside the ``with`` block.
 
     Yields True if the limit is in force, False if ``threadpoolctl`` is not
-    installed (then nothing changes).
+    installed (then nothing changes). Raises TypeError/ValueError unless ``n``
+    is a positive integer.
     """
-    try:
-        from threadpoolctl import threadpool_limits
-    except ImportError:  # pragma: no cover - depends on the environment
+    limiter = _blas_limiter(n)
+    if limiter is None:  # pragma: no cover - depends on the environment
         yield False
         return
-    with threadpool_limits(limits=n, user_api="blas"):
+    with limiter(limits=n, user_api="blas"):
         yield True
 
 
@@ -351,13 +427,13 @@ def limit_blas_threads(n: int = 1) -> bool:
     Useful on a machine shared with other work: multi-threaded BLAS waits for
     every one of its threads, so a single busy core slows every product.
     Returns False (and changes nothing) if ``threadpoolctl`` is not installed.
+    Raises TypeError/ValueError unless ``n`` is a positive integer.
     """
     global _process_limit
-    try:
-        from threadpoolctl import threadpool_limits
-    except ImportError:  # pragma: no cover - depends on the environment
+    limiter = _blas_limiter(n)
+    if limiter is None:  # pragma: no cover - depends on the environment
         return False
-    _process_limit = threadpool_limits(limits=n, user_api="blas")
+    _process_limit = limiter(limits=n, user_api="blas")
     return True
 
 

@@ -25,6 +25,8 @@ from collections.abc import Iterator, Sequence
 
 import numpy as np
 
+from ._validation import check_choice, check_int, check_sizes
+
 __all__ = [
     "OpCounter",
     "counting",
@@ -42,7 +44,15 @@ __all__ = [
 
 
 class OpCounter:
-    """Accumulates the multiply–adds of the matrix products it is told about."""
+    """Accumulates the multiply–adds of the matrix products it is told about.
+
+    Examples
+    --------
+    >>> c = OpCounter()
+    >>> c.add(2, 3, 4)  # a (2 × 3) times (3 × 4) product
+    >>> c
+    OpCounter(macs=24, products=1)
+    """
 
     def __init__(self) -> None:
         self.macs = 0
@@ -61,7 +71,15 @@ _active: list[OpCounter] = []
 
 @contextlib.contextmanager
 def counting() -> Iterator[OpCounter]:
-    """Count the MACs of every :func:`matmul` run inside the ``with`` block."""
+    """Count the MACs of every :func:`matmul` run inside the ``with`` block.
+
+    Examples
+    --------
+    >>> with counting() as c:
+    ...     _ = matmul(np.ones((2, 3)), np.ones((3, 4)))
+    >>> c.macs
+    24
+    """
     counter = OpCounter()
     _active.append(counter)
     try:
@@ -71,7 +89,19 @@ def counting() -> Iterator[OpCounter]:
 
 
 def matmul(a: np.ndarray, b: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
-    """``a @ b`` for 2-D arrays, counted by any active :class:`OpCounter`."""
+    """``a @ b`` for 2-D arrays, counted by any active :class:`OpCounter`.
+
+    Parameters
+    ----------
+    a : ndarray, shape (m, k)
+    b : ndarray, shape (k, n)
+    out : ndarray, shape (m, n), optional
+        Where to write the product (as for ``np.matmul``).
+
+    Returns
+    -------
+    ndarray, shape (m, n)
+    """
     if _active:
         m, k = a.shape
         n = b.shape[1]
@@ -80,34 +110,60 @@ def matmul(a: np.ndarray, b: np.ndarray, out: np.ndarray | None = None) -> np.nd
     return np.matmul(a, b, out=out)
 
 
-def _sizes(sizes: Sequence[int]) -> list[int]:
-    sizes = [int(n) for n in sizes]
-    if len(sizes) < 2 or min(sizes) < 1:
-        raise ValueError(f"sizes must list at least two positive layer widths, got {sizes!r}")
-    return sizes
+def _sizes(sizes: Sequence[int], m: int = 1) -> list[int]:
+    """Checked layer sizes (and mini-batch size ``m``, at least 1)."""
+    check_int(m, "m", minimum=1, note="the number of examples")
+    return check_sizes(sizes)
 
 
 def n_weights(sizes: Sequence[int]) -> int:
-    """Number of weights Σ_l n_l n_{l−1} (biases excluded)."""
+    """Number of weights W = Σ_l n_l n_{l−1} (biases excluded).
+
+    Raises TypeError or ValueError (naming ``sizes``) for sizes that are not
+    at least two positive integers; so do all the counts below.
+
+    Examples
+    --------
+    >>> n_weights([2, 3, 1])  # 2·3 + 3·1
+    9
+    """
     s = _sizes(sizes)
     return sum(s[l] * s[l - 1] for l in range(1, len(s)))
 
 
 def n_parameters(sizes: Sequence[int]) -> int:
-    """Number of parameters P = Σ_l n_l (n_{l−1} + 1), weights and biases."""
+    """Number of parameters P = Σ_l n_l (n_{l−1} + 1), weights and biases.
+
+    Examples
+    --------
+    >>> n_parameters([2, 3, 1])  # 3·(2 + 1) + 1·(3 + 1)
+    13
+    """
     s = _sizes(sizes)
     return sum(s[l] * (s[l - 1] + 1) for l in range(1, len(s)))
 
 
 def n_neurons(sizes: Sequence[int]) -> int:
-    """Number of neurons outside the input layer, K = n_1 + … + n_L."""
+    """Number of neurons outside the input layer, K = n_1 + … + n_L.
+
+    Examples
+    --------
+    >>> n_neurons([2, 3, 1])
+    4
+    """
     s = _sizes(sizes)
     return sum(s[1:])
 
 
 def forward_macs(sizes: Sequence[int], m: int = 1) -> int:
-    """MACs of one forward pass over m examples: m Σ_l n_l n_{l−1} = m·W."""
-    return m * n_weights(sizes)
+    """MACs of one forward pass over m examples: m Σ_l n_l n_{l−1} = m·W.
+
+    Examples
+    --------
+    >>> forward_macs([2, 3, 1], m=10)
+    90
+    """
+    return m * n_weights(_sizes(sizes, m))
 
 
 def backward_macs(sizes: Sequence[int], m: int = 1) -> int:
@@ -116,13 +172,24 @@ def backward_macs(sizes: Sequence[int], m: int = 1) -> int:
     BP4 costs m n_l n_{l−1} in every layer l = 1..L; BP2 costs the same in
     layers l = 2..L (no error is needed for the input layer). Total
     2·m·W − m·n_1·n_0.
+
+    Examples
+    --------
+    >>> backward_macs([2, 3, 1])  # 2·9 − 3·2
+    12
     """
-    s = _sizes(sizes)
+    s = _sizes(sizes, m)
     return 2 * m * n_weights(s) - m * s[1] * s[0]
 
 
 def gradient_macs(sizes: Sequence[int], m: int = 1) -> int:
-    """MACs of one gradient by backpropagation: a forward plus a backward pass."""
+    """MACs of one gradient by backpropagation: a forward plus a backward pass.
+
+    Examples
+    --------
+    >>> gradient_macs([2, 3, 1])  # 9 + 12
+    21
+    """
     return forward_macs(sizes, m) + backward_macs(sizes, m)
 
 
@@ -130,14 +197,20 @@ def finite_difference_macs(sizes: Sequence[int], m: int = 1, method: str = "cent
     """MACs of a finite-difference gradient over all P parameters.
 
     ``"forward"`` (one-sided): P + 1 forward passes; ``"central"``: 2P.
+
+    Raises ValueError for another ``method``.
+
+    Examples
+    --------
+    >>> finite_difference_macs([2, 3, 1])  # 2·13 passes of 9 MACs
+    234
+    >>> finite_difference_macs([2, 3, 1], method="forward")  # (13 + 1)·9
+    126
     """
-    P = n_parameters(sizes)
-    if method == "forward":
-        passes = P + 1
-    elif method == "central":
-        passes = 2 * P
-    else:
-        raise ValueError(f"method must be 'forward' or 'central', got {method!r}")
+    P = n_parameters(_sizes(sizes, m))
+    passes = {"forward": P + 1, "central": 2 * P}[
+        check_choice(method, "method", ("forward", "central"))
+    ]
     return passes * forward_macs(sizes, m)
 
 
@@ -148,8 +221,13 @@ def forward_mode_macs(sizes: Sequence[int], m: int = 1) -> int:
     its dz^l needs no product (only one row of w^l moves). Each layer
     l′ > l then costs m n_{l′} n_{l′−1}. So the total is
     m·W + Σ_l P_l · m Σ_{l′>l} n_{l′} n_{l′−1}, with P_l = n_l (n_{l−1} + 1).
+
+    Examples
+    --------
+    >>> forward_mode_macs([2, 3, 1])  # 9 + 9·(1·3) + 4·0
+    36
     """
-    s = _sizes(sizes)
+    s = _sizes(sizes, m)
     L = len(s) - 1
     total = forward_macs(s, m)
     for l in range(1, L + 1):
@@ -167,8 +245,13 @@ def neuron_forward_mode_macs(sizes: Sequence[int], m: int = 1) -> int:
     then, for each neuron, the (1 × m)(m × n_{l−1}) product that turns its
     errors into the gradient of its weights, m·W for all neurons together.
     Total 2·m·W + Σ_l n_l · m Σ_{l′>l} n_{l′} n_{l′−1}.
+
+    Examples
+    --------
+    >>> neuron_forward_mode_macs([2, 3, 1])  # 2·9 + 3·(1·3) + 1·0
+    27
     """
-    s = _sizes(sizes)
+    s = _sizes(sizes, m)
     L = len(s) - 1
     total = 2 * forward_macs(s, m)
     for l in range(1, L + 1):

@@ -27,19 +27,24 @@ Rows are examples: every ``X`` has shape (m, n).
 from __future__ import annotations
 
 import numpy as np
+from numpy.typing import ArrayLike
 
-from ._validation import as_float_array, check_nonnegative, check_positive
+from ._validation import (
+    check_array,
+    check_bool,
+    check_int,
+    check_nonnegative,
+    check_positive,
+    check_real,
+    overflow_as_error,
+)
 
 __all__ = ["Centre", "Standardise", "PCAWhiten", "rescale_for_sigmoid"]
 
 
-def _check_matrix(X, argument: str = "X", n: int | None = None) -> np.ndarray:
-    arr = np.asarray(X)
-    if arr.dtype in (np.float32, np.float64):
-        dt = arr.dtype
-    else:
-        dt = np.dtype(np.float64)
-    arr = as_float_array(arr, argument, dt)
+def _check_matrix(X: ArrayLike, argument: str = "X", n: int | None = None) -> np.ndarray:
+    """X as a finite float32/float64 array of shape (m, n), m ≥ 1 (n columns if given)."""
+    arr = check_array(X, argument)
     if arr.ndim != 2 or arr.shape[0] == 0:
         raise ValueError(
             f"{argument} must be a 2-D array of shape (m, n) with one example per row "
@@ -62,13 +67,13 @@ class _Transform:
         if self.n_features_ is None:
             raise ValueError(f"{type(self).__name__} is not fitted yet: call fit(X_train) first")
 
-    def fit(self, X) -> _Transform:  # pragma: no cover - abstract
+    def fit(self, X: ArrayLike) -> _Transform:  # pragma: no cover - abstract
         raise NotImplementedError
 
-    def transform(self, X) -> np.ndarray:  # pragma: no cover - abstract
+    def transform(self, X: ArrayLike) -> np.ndarray:  # pragma: no cover - abstract
         raise NotImplementedError
 
-    def fit_transform(self, X) -> np.ndarray:
+    def fit_transform(self, X: ArrayLike) -> np.ndarray:
         """``fit(X)`` then ``transform(X)``."""
         return self.fit(X).transform(X)
 
@@ -80,24 +85,40 @@ class Centre(_Transform):
     ----------
     mean_ : ndarray, shape (n,)
     n_features_ : int
+
+    Raises
+    ------
+    TypeError, ValueError
+        From every method, for inputs that are not a finite (m, n) array of
+        real numbers (``X`` must have the fitted number of columns), or
+        too large to average without overflow; ValueError before ``fit``.
+
+    Examples
+    --------
+    >>> Centre().fit_transform([[1.0, 10.0], [3.0, 20.0]])
+    array([[-1., -5.],
+           [ 1.,  5.]])
     """
 
-    def fit(self, X) -> Centre:
+    def fit(self, X: ArrayLike) -> Centre:
         """Learn μ from the training inputs X, shape (m, n)."""
-        X = _check_matrix(X)
-        self.mean_ = X.mean(axis=0)
-        self.n_features_ = X.shape[1]
+        A = _check_matrix(X)
+        with overflow_as_error("X"):
+            self.mean_ = A.mean(axis=0)
+        self.n_features_ = A.shape[1]
         return self
 
-    def transform(self, X) -> np.ndarray:
+    def transform(self, X: ArrayLike) -> np.ndarray:
         """Return X − μ, shape (m, n)."""
         self._require_fitted()
-        return _check_matrix(X, n=self.n_features_) - self.mean_
+        with overflow_as_error("X"):
+            return _check_matrix(X, n=self.n_features_) - self.mean_
 
-    def inverse_transform(self, X) -> np.ndarray:
+    def inverse_transform(self, X: ArrayLike) -> np.ndarray:
         """Return X + μ."""
         self._require_fitted()
-        return _check_matrix(X, n=self.n_features_) + self.mean_
+        with overflow_as_error("X"):
+            return _check_matrix(X, n=self.n_features_) + self.mean_
 
 
 class Standardise(_Transform):
@@ -119,29 +140,43 @@ class Standardise(_Transform):
     scale_ : ndarray, shape (n,)
         Set by ``fit``.
     n_features_ : int
+
+    Raises
+    ------
+    TypeError, ValueError
+        As :class:`Centre`; also for a negative or non-finite ``min_std``.
+
+    Examples
+    --------
+    >>> Standardise().fit_transform([[1.0, 5.0], [3.0, 5.0]])  # column 2 is constant
+    array([[-1.,  0.],
+           [ 1.,  0.]])
     """
 
     def __init__(self, min_std: float = 1e-8) -> None:
         self.min_std = float(check_nonnegative(min_std, "min_std"))
 
-    def fit(self, X) -> Standardise:
+    def fit(self, X: ArrayLike) -> Standardise:
         """Learn μ and s from the training inputs X, shape (m, n)."""
-        X = _check_matrix(X)
-        self.mean_ = X.mean(axis=0)
-        std = X.std(axis=0)
-        self.scale_ = np.where(std > self.min_std, std, 1.0).astype(X.dtype)
-        self.n_features_ = X.shape[1]
+        A = _check_matrix(X)
+        with overflow_as_error("X"):
+            self.mean_ = A.mean(axis=0)
+            std = A.std(axis=0)
+        self.scale_ = np.where(std > self.min_std, std, 1.0).astype(A.dtype)
+        self.n_features_ = A.shape[1]
         return self
 
-    def transform(self, X) -> np.ndarray:
+    def transform(self, X: ArrayLike) -> np.ndarray:
         """Return (X − μ) / s, shape (m, n)."""
         self._require_fitted()
-        return (_check_matrix(X, n=self.n_features_) - self.mean_) / self.scale_
+        with overflow_as_error("X"):
+            return (_check_matrix(X, n=self.n_features_) - self.mean_) / self.scale_
 
-    def inverse_transform(self, X) -> np.ndarray:
+    def inverse_transform(self, X: ArrayLike) -> np.ndarray:
         """Return X s + μ."""
         self._require_fitted()
-        return _check_matrix(X, n=self.n_features_) * self.scale_ + self.mean_
+        with overflow_as_error("X"):
+            return _check_matrix(X, n=self.n_features_) * self.scale_ + self.mean_
 
 
 class PCAWhiten(_Transform):
@@ -175,30 +210,48 @@ class PCAWhiten(_Transform):
     eigenvalues_ : ndarray, shape (n,), descending
     components_ : ndarray, shape (n, n); row i is the i-th principal direction
     n_features_ : int
+
+    Raises
+    ------
+    TypeError, ValueError
+        As :class:`Centre`; also for a negative ``epsilon``, an
+        ``n_components`` that is not a positive integer (or exceeds n, or is
+        combined with ``zca``), a ``zca`` that is not a bool, and a singular
+        covariance with ``epsilon=0``.
+
+    Examples
+    --------
+    >>> X = np.array([[0.0, 0.0], [2.0, 2.0], [0.0, 2.0], [2.0, 0.0]])  # variance 1 each
+    >>> PCAWhiten(epsilon=0, zca=True).fit_transform(X)
+    array([[-1., -1.],
+           [ 1.,  1.],
+           [-1.,  1.],
+           [ 1., -1.]])
     """
 
-    def __init__(self, epsilon: float = 1e-5, n_components: int | None = None, zca: bool = False):
+    def __init__(
+        self, epsilon: float = 1e-5, n_components: int | None = None, zca: bool = False
+    ) -> None:
         self.epsilon = float(check_nonnegative(epsilon, "epsilon"))
+        self.zca = check_bool(zca, "zca")
         if n_components is not None:
-            check_positive(n_components, "n_components", integer=True)
+            n_components = check_int(n_components, "n_components", minimum=1)
             if zca:
                 raise ValueError("n_components cannot be combined with zca=True")
         self.n_components = n_components
-        if not isinstance(zca, bool):
-            raise TypeError(f"zca must be True or False, got {zca!r}")
-        self.zca = zca
 
-    def fit(self, X) -> PCAWhiten:
+    def fit(self, X: ArrayLike) -> PCAWhiten:
         """Learn μ, U and Λ from the training inputs X, shape (m, n)."""
-        X = _check_matrix(X)
-        m, n = X.shape
+        A = _check_matrix(X)
+        m, n = A.shape
         if self.n_components is not None and self.n_components > n:
             raise ValueError(
                 f"n_components must be at most the number of input variables {n}, "
                 f"got {self.n_components}"
             )
-        Xc = X.astype(np.float64) - X.mean(axis=0)
-        cov = Xc.T @ Xc / m
+        with overflow_as_error("X"):
+            Xc = A.astype(np.float64) - A.mean(axis=0)
+            cov = Xc.T @ Xc / m
         lam, U = np.linalg.eigh(cov)  # ascending
         order = np.argsort(lam)[::-1]
         # rounding can make a zero eigenvalue slightly negative
@@ -211,34 +264,36 @@ class PCAWhiten(_Transform):
                 "(a direction with zero variance): "
                 "use epsilon > 0 or fewer n_components"
             )
-        self.mean_ = X.mean(axis=0)
+        self.mean_ = A.mean(axis=0)
         self.eigenvalues_ = lam
         self.components_ = U.T
         self.n_features_ = n
         k = self.n_components or n
         scale = 1.0 / np.sqrt(lam[:k] + self.epsilon)
-        self._forward = (U[:, :k] * scale).astype(X.dtype)  # (n, k): Uᵀ then scale
+        self._forward = (U[:, :k] * scale).astype(A.dtype)  # (n, k): Uᵀ then scale
         unscale = np.sqrt(lam[:k] + self.epsilon)[:, None]
-        self._backward = (U[:, :k].T * unscale).astype(X.dtype)
+        self._backward = (U[:, :k].T * unscale).astype(A.dtype)
         if self.zca:
-            self._forward = (self._forward @ U.T).astype(X.dtype)
-            self._backward = (U @ self._backward).astype(X.dtype)
+            self._forward = (self._forward @ U.T).astype(A.dtype)
+            self._backward = (U @ self._backward).astype(A.dtype)
         return self
 
-    def transform(self, X) -> np.ndarray:
+    def transform(self, X: ArrayLike) -> np.ndarray:
         """Whiten X, shape (m, n); returns (m, n_components) for PCA with fewer components."""
         self._require_fitted()
-        return (_check_matrix(X, n=self.n_features_) - self.mean_) @ self._forward
+        with overflow_as_error("X"):
+            return (_check_matrix(X, n=self.n_features_) - self.mean_) @ self._forward
 
-    def inverse_transform(self, X) -> np.ndarray:
+    def inverse_transform(self, X: ArrayLike) -> np.ndarray:
         """Map whitened data back (exact when all components are kept)."""
         self._require_fitted()
         k = self._forward.shape[1]
-        return _check_matrix(X, n=k) @ self._backward + self.mean_
+        with overflow_as_error("X"):
+            return _check_matrix(X, n=k) @ self._backward + self.mean_
 
 
 def rescale_for_sigmoid(
-    X, *, n_std: float = 3.0, low: float = 0.1, high: float = 0.9
+    X: ArrayLike, *, n_std: float = 3.0, low: float = 0.1, high: float = 0.9
 ) -> np.ndarray:
     """Normalise patches for a sigmoid output layer, as in the UFLDL exercise.
 
@@ -260,13 +315,29 @@ def rescale_for_sigmoid(
     Returns
     -------
     ndarray, shape (m, n), values in [low, high]
+
+    Raises
+    ------
+    TypeError, ValueError
+        For an ``X`` that is not a finite (m, n) array of real numbers (or is
+        too large to average), an ``n_std`` that is not a positive number, or
+        ``low``, ``high`` that are not finite numbers with ``low < high``.
+
+    Examples
+    --------
+    >>> rescale_for_sigmoid([[0.0, 2.0], [4.0, 4.0]], n_std=1.0)  # σ of the centred data: 0.5
+    array([[0.1, 0.9],
+           [0.5, 0.5]])
     """
-    X = _check_matrix(X)
+    A = _check_matrix(X)
     check_positive(n_std, "n_std")
-    if not (isinstance(low, (int, float)) and isinstance(high, (int, float)) and low < high):
+    check_real(low, "low")
+    check_real(high, "high")
+    if not low < high:
         raise ValueError(f"need numbers low < high, got low={low!r}, high={high!r}")
-    Xc = X - X.mean(axis=1, keepdims=True)
-    s = n_std * float(Xc.std())
+    with overflow_as_error("X"):
+        Xc = A - A.mean(axis=1, keepdims=True)
+        s = n_std * float(Xc.std())
     if s == 0:
         return np.full_like(Xc, 0.5 * (low + high))
     Xc = np.clip(Xc, -s, s) / s  # now in [−1, 1]

@@ -350,3 +350,40 @@ def test_patches_errors():
         data.patches(images, patch_size=2.5)
     with pytest.raises(ValueError, match="^n must"):
         data.patches(images, patch_size=2, n=-1)
+
+
+# --- one vocabulary of errors (bp._validation) -------------------------------------
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda seed: data.curve(5, seed=seed),
+        lambda seed: data.patches(np.zeros((1, 4, 4)), 2, 3, seed=seed),
+        lambda seed: data.digits_split(seed=seed),
+        lambda seed: data.train_test_split(np.zeros((4, 1)), np.zeros(4), 0.5, seed),
+    ],
+)
+@pytest.mark.parametrize(("seed", "error"), [(-1, ValueError), (1.5, TypeError), (None, TypeError)])
+def test_a_bad_seed_names_seed(call, seed, error):
+    with pytest.raises(error, match=rf"^seed must be a non-negative integer, got {seed!r}$"):
+        call(seed)
+
+
+def test_unified_messages_of_the_data_functions():
+    with pytest.raises(
+        ValueError, match=r"^test_fraction must be a real number in \(0, 1\), got 1$"
+    ):
+        data.train_test_split(np.zeros((4, 1)), np.zeros(4), 1, 0)
+    with pytest.raises(ValueError, match=r"^patch_size must be an integer in 1\.\.4, got 5$"):
+        data.patches(np.zeros((1, 4, 6)), patch_size=5)
+    with pytest.raises(
+        ValueError, match=r"^labels: class labels must lie in \[0, 2\), got values from 0 to 2$"
+    ):
+        data.one_hot(np.array([0, 2]), 2)
+    with pytest.raises(ValueError, match=r"^noise must be a non-negative number, got -0.1$"):
+        data.curve(3, noise=-0.1)
+    with pytest.raises(TypeError, match=r"^images_path must be a file path"):
+        data.load_mnist_idx(None)
+    with pytest.raises(TypeError, match="^compress must be True or False"):
+        data.write_idx("unused", np.zeros(2, np.uint8), compress="yes")

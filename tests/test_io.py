@@ -75,3 +75,15 @@ def test_mismatched_shapes(tmp_path):
     np.savez(path, **contents)
     with pytest.raises(ValueError, match=r"array 'w2' has shape \(2, 5\)"):
         bp.load(path)
+
+
+def test_save_and_load_name_their_arguments(tmp_path):
+    with pytest.raises(TypeError, match="^net must be a bp.Network, got dict$"):
+        bp.save({}, tmp_path / "net.npz")
+    net = bp.Network([2, 1], "sigmoid", "quadratic")
+    with pytest.raises(
+        TypeError, match=r"^path must be a file path \(str or os.PathLike\), got int$"
+    ):
+        bp.save(net, 3)
+    with pytest.raises(TypeError, match="^path must be a file path"):
+        bp.load(None)

@@ -34,11 +34,14 @@ def test_time_interleaved_alternates_the_order():
     assert order == list("xyz") + list("zyx")
 
 
-@pytest.mark.parametrize("bad", [0, -1, 1.5, True])
-def test_time_interleaved_rejects_bad_counts(bad):
-    with pytest.raises(ValueError, match="repeat"):
+@pytest.mark.parametrize(
+    ("bad", "error"), [(0, ValueError), (-1, ValueError), (1.5, TypeError), (True, TypeError)]
+)
+def test_time_interleaved_rejects_bad_counts(bad, error):
+    # a count of the wrong kind is a TypeError, one out of range a ValueError (bp._validation)
+    with pytest.raises(error, match=rf"^repeat must be a positive integer, got {bad!r}$"):
         measure.time_interleaved({"a": lambda: None}, repeat=bad)
-    with pytest.raises(ValueError, match="number"):
+    with pytest.raises(error, match=rf"^number\['a'\] must be a positive integer, got {bad!r}$"):
         measure.time_interleaved({"a": lambda: None}, number=bad)
 
 
@@ -92,3 +95,41 @@ def test_machine_summary_fields():
     for key in ("cpu", "cores", "python", "numpy", "blas", "bp", "system"):
         assert key in info
     assert info["numpy"] == np.__version__
+
+
+def test_timing_spread_and_medians_by_order():
+    t = measure.Timing(np.array([1.0, 5.0, 2.0, 6.0, 3.0, 7.0]))
+    assert t.spread == pytest.approx((2.25, 5.75))
+    assert t.median_by_order() == (2.0, 6.0)  # rounds 0, 2, 4 as listed; 1, 3, 5 reversed
+    with pytest.raises(ValueError, match="two repeats"):
+        measure.Timing(np.array([1.0])).median_by_order()
+
+
+def test_median_by_order_follows_time_interleaved_rounds():
+    """The function that runs second in the listed order runs first when reversed."""
+    order = []
+    t = measure.time_interleaved({k: (lambda k=k: order.append(k)) for k in "ab"}, repeat=4)
+    assert order == list("abbaabba")
+    assert t["a"].times.shape == (4,)
+    t["a"].median_by_order()  # defined for every result of time_interleaved with repeat ≥ 2
+
+
+@pytest.mark.parametrize(("seed", "error"), [(-1, ValueError), (0.5, TypeError)])
+def test_a_bad_seed_names_seed(seed, error):
+    with pytest.raises(error, match=rf"^seed must be a non-negative integer, got {seed!r}$"):
+        measure.time_grid({0: {"a": lambda: None}}, seed=seed)
+    with pytest.raises(error, match=rf"^seed must be a non-negative integer, got {seed!r}$"):
+        measure.slope_with_ci([1, 2], [[1.0], [2.0]], seed=seed)
+
+
+def test_measure_checks_data_and_thread_counts():
+    with pytest.raises(ValueError, match="^x contains NaN or infinity$"):
+        measure.loglog_fit([1.0, np.nan], [1.0, 2.0])
+    with pytest.raises(TypeError, match="^y must hold real numbers"):
+        measure.loglog_fit([1.0, 2.0], ["a", "b"])
+    with pytest.raises(ValueError, match=r"^level must be a real number in \(0, 1\), got 1.0$"):
+        measure.slope_with_ci([1, 2], [[1.0], [2.0]], level=1.0)
+    with pytest.raises(ValueError, match="^n must be a positive integer, got 0$"):
+        measure.limit_blas_threads(0)
+    with pytest.raises(TypeError, match="^n must be a positive integer"), measure.blas_threads(1.5):
+        pass

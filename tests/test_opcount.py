@@ -238,3 +238,23 @@ def test_counters_nest_and_stop_counting_outside():
     net.forward(X)  # not counted by either
     assert inner.macs == opcount.forward_macs([3, 4, 2], 2)
     assert outer.macs == 2 * inner.macs
+
+
+@pytest.mark.parametrize(
+    ("sizes", "m", "error", "message"),
+    [
+        ([3, 2.5], 1, TypeError, r"^sizes\[1\] must be a positive integer, got 2.5$"),
+        ("32", 1, TypeError, "^sizes must be a sequence of layer widths"),
+        (
+            [3, 2],
+            0,
+            ValueError,
+            r"^m must be a positive integer \(the number of examples\), got 0$",
+        ),
+        ([3, 2], 2.0, TypeError, r"^m must be a positive integer \(the number of examples\)"),
+    ],
+)
+def test_counts_check_sizes_and_batch_size(sizes, m, error, message):
+    for count in (opcount.forward_macs, opcount.backward_macs, opcount.forward_mode_macs):
+        with pytest.raises(error, match=message):
+            count(sizes, m)

@@ -118,3 +118,20 @@ def test_errors_name_the_problem(data):
         pp.PCAWhiten(epsilon=-1.0)
     with pytest.raises(ValueError, match="low < high"):
         pp.rescale_for_sigmoid(X_train, low=0.9, high=0.1)
+
+
+@pytest.mark.parametrize(
+    "fit", [pp.Centre().fit, pp.Standardise().fit, pp.PCAWhiten().fit, pp.rescale_for_sigmoid]
+)
+def test_finite_inputs_too_large_to_average_name_X(fit):
+    with pytest.raises(ValueError, match="^X is too large: computing with it overflows"):
+        fit(np.full((3, 2), 1.5e308))
+
+
+def test_unified_messages_of_the_transforms():
+    with pytest.raises(TypeError, match="^n_components must be a positive integer, got 2.0$"):
+        pp.PCAWhiten(n_components=2.0)
+    with pytest.raises(TypeError, match="^zca must be True or False, got 1$"):
+        pp.PCAWhiten(zca=1)
+    with pytest.raises(TypeError, match="^low must be a finite real number"):
+        pp.rescale_for_sigmoid(np.ones((2, 2)), low="0")
