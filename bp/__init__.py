@@ -12,10 +12,11 @@ Quick start::
 
 Modules
 -------
-network      the Network class: forward pass and backpropagation (BP1–BP4)
+network      the Network class: validation, the cost, backprop (BP1–BP4)
+passes       the forward and backward passes: the one kernel every gradient runs
 activations  σ and σ′: sigmoid, tanh, LeCun's tanh, ReLU, identity, softmax
 costs        quadratic, cross-entropy and log-likelihood costs; δ^L (BP1)
-train        mini-batch SGD with momentum, schedules, early stopping
+sgd          bp.train: mini-batch SGD with momentum, schedules, early stopping
 naive        finite differences, forward mode per weight and per neuron
 gradcheck    compare a gradient with centred finite differences
 jacobians    the errors δ^l as a product of Jacobians (BP1 and BP2 unrolled)
@@ -45,8 +46,10 @@ from . import (
     measure,
     naive,
     opcount,
+    passes,
     paths,
     preprocessing,
+    sgd,
 )
 from .gradcheck import check_gradient, relative_error
 from .io import load, save
@@ -56,7 +59,7 @@ from .naive import (
     neuron_forward_mode_gradient,
 )
 from .network import ForwardPass, Gradient, Network
-from .train import History, evaluate, inverse_time_decay, step_decay, train
+from .sgd import History, evaluate, inverse_time_decay, step_decay, train
 
 __version__ = "0.1.0"
 
@@ -91,4 +94,6 @@ __all__ = [
     "jacobians",
     "naive",
     "opcount",
+    "passes",
+    "sgd",
 ]

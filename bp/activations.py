@@ -1,10 +1,11 @@
-"""Activation functions σ and their derivatives σ′.
+"""Activation functions σ and their derivatives σ′: the one place ``bp`` writes them.
 
 Each activation is an object with the forward rule ``a = σ(z)`` and the
 local backward rule side by side, so that the chain rule can be read one
 layer at a time:
 
-* ``act(z)`` returns the activation ``a = σ(z)``;
+* ``act(z)`` returns the activation ``a = σ(z)``; ``act.value(z, out=…)``
+  does the same into a given array;
 * ``act.derivative(z, a)`` returns ``σ′(z)`` elementwise (it may use the
   already-computed ``a``, which is cheaper: for the sigmoid,
   ``σ′(z) = a (1 − a)``);
@@ -12,13 +13,26 @@ layer at a time:
   becomes an error ``∂C/∂z``. For softmax, whose Jacobian is not diagonal,
   it is the full vector–Jacobian product;
 * ``act.jvp(z, a, dz)`` returns the tangent ``da`` for a tangent ``dz``
-  (used by forward-mode differentiation).
+  (used by forward-mode differentiation);
+* ``act.second_derivative(z, a, d)`` returns σ″(z), given ``d = σ′(z)``
+  (used by exact Hessian-vector products).
+
+Every method takes an optional ``out=`` array to write its result into
+(which may be one of its inputs where the docstring says so), and
+``value``/``vjp``/``jvp`` an optional ``work=`` array of the same shape for
+a temporary: the training loop calls them with arrays it allocated once.
+A subclass may be written the short way, with ``__call__(z)`` and
+``derivative(z, a)`` only: it gets the other forms from those two, and a
+subclass that changes ``derivative`` is never bypassed by a faster
+``vjp`` of its parent.
 
 All functions are numerically stable: no overflow warnings and finite
 results for ``|z|`` up to at least ``1e4`` in float32 and float64.
 """
 
 from __future__ import annotations
+
+import inspect
 
 import numpy as np
 
@@ -36,6 +50,7 @@ __all__ = [
     "get_activation",
     "sigmoid",
     "sigmoid_prime",
+    "log_softmax",
 ]
 
 
@@ -73,30 +88,107 @@ def sigmoid(
 
 
 def sigmoid_prime(z: np.ndarray) -> np.ndarray:
-    """σ′(z) = σ(z) (1 − σ(z))."""
-    s = sigmoid(z)
-    return s * (1.0 - s)
+    """σ′(z) = σ(z) (1 − σ(z)), from z (:meth:`Sigmoid.derivative` from z)."""
+    z = np.asarray(z)
+    return _SIGMOID.derivative(z, sigmoid(z))
+
+
+def _into(out: np.ndarray | None, result: np.ndarray) -> np.ndarray:
+    """``result``, copied into ``out`` when an output array is given."""
+    if out is None:
+        return result
+    np.copyto(out, result)
+    return out
+
+
+def _takes_out(method) -> bool:
+    """Whether ``method`` accepts an ``out=`` argument."""
+    try:
+        return "out" in inspect.signature(method).parameters
+    except (TypeError, ValueError):  # pragma: no cover - builtins without a signature
+        return False
 
 
 class Activation:
-    """Base class: an elementwise activation σ with derivative σ′."""
+    """Base class: an activation σ with derivative σ′ (elementwise unless stated).
+
+    Subclasses define :meth:`value` (or ``__call__(z)``) and
+    :meth:`derivative`; :meth:`vjp` and :meth:`jvp` follow from
+    :meth:`derivative` for an elementwise activation.
+    """
 
     name: str = ""
     elementwise: bool = True
 
-    def __call__(self, z: np.ndarray) -> np.ndarray:  # pragma: no cover - abstract
+    def __init_subclass__(cls, **kwargs) -> None:
+        super().__init_subclass__(**kwargs)
+        own = vars(cls)
+        if "__call__" in own and "value" not in own:
+            call = own["__call__"]
+
+            def value(self, z, out=None, work=None):
+                return _into(out, call(self, z))
+
+            cls.value = value  # type: ignore[method-assign]
+            cls.__call__ = Activation.__call__  # type: ignore[method-assign]
+        if "derivative" in own:
+            if not _takes_out(own["derivative"]):
+                short = own["derivative"]
+
+                def derivative(self, z, a, out=None):
+                    return _into(out, short(self, z, a))
+
+                cls.derivative = derivative  # type: ignore[method-assign]
+            if cls.elementwise:  # a parent's faster vjp/jvp would skip the new σ′
+                if "vjp" not in own:
+                    cls.vjp = Activation.vjp  # type: ignore[method-assign]
+                if "jvp" not in own:
+                    cls.jvp = Activation.jvp  # type: ignore[method-assign]
+
+    def __call__(self, z: np.ndarray) -> np.ndarray:
+        """a = σ(z), a new array."""
+        return self.value(np.asarray(z))
+
+    def value(
+        self, z: np.ndarray, out: np.ndarray | None = None, work: np.ndarray | None = None
+    ) -> np.ndarray:  # pragma: no cover - abstract
+        """a = σ(z), into ``out`` if given (``work``: a temporary of z's shape)."""
         raise NotImplementedError
 
-    def derivative(self, z: np.ndarray, a: np.ndarray) -> np.ndarray:  # pragma: no cover
+    def derivative(
+        self, z: np.ndarray, a: np.ndarray, out: np.ndarray | None = None
+    ) -> np.ndarray:  # pragma: no cover - abstract
+        """σ′(z) elementwise, given a = σ(z); into ``out`` if given."""
         raise NotImplementedError
 
-    def vjp(self, z: np.ndarray, a: np.ndarray, g: np.ndarray) -> np.ndarray:
-        """Return ``g ⊙ σ′(z)``: the error with respect to z given ``g = ∂C/∂a``."""
-        return g * self.derivative(z, a)
+    def second_derivative(self, z: np.ndarray, a: np.ndarray, d: np.ndarray) -> np.ndarray:
+        """σ″(z), given a = σ(z) and d = σ′(z)."""
+        raise NotImplementedError(f"no second derivative for the activation {self.name!r}")
 
-    def jvp(self, z: np.ndarray, a: np.ndarray, dz: np.ndarray) -> np.ndarray:
-        """Return the tangent ``da = σ′(z) ⊙ dz``."""
-        return self.derivative(z, a) * dz
+    def vjp(
+        self,
+        z: np.ndarray,
+        a: np.ndarray,
+        g: np.ndarray,
+        out: np.ndarray | None = None,
+        work: np.ndarray | None = None,
+    ) -> np.ndarray:
+        """Return ``g ⊙ σ′(z)``: the error with respect to z given ``g = ∂C/∂a``.
+
+        ``out`` may be ``g`` itself; ``work`` receives σ′(z).
+        """
+        return np.multiply(g, self.derivative(z, a, out=work), out=out)
+
+    def jvp(
+        self,
+        z: np.ndarray,
+        a: np.ndarray,
+        dz: np.ndarray,
+        out: np.ndarray | None = None,
+        work: np.ndarray | None = None,
+    ) -> np.ndarray:
+        """Return the tangent ``da = σ′(z) ⊙ dz`` (``out`` may be ``dz``)."""
+        return np.multiply(self.derivative(z, a, out=work), dz, out=out)
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}()"
@@ -107,11 +199,16 @@ class Sigmoid(Activation):
 
     name = "sigmoid"
 
-    def __call__(self, z):
-        return sigmoid(z)
+    def value(self, z, out=None, work=None):
+        return sigmoid(z, out=out, work=work)
 
-    def derivative(self, z, a):
-        return a * (1 - a)
+    def derivative(self, z, a, out=None):
+        s = np.subtract(1, a, out=out)
+        s *= a  # a (1 − a)
+        return s
+
+    def second_derivative(self, z, a, d):
+        return d * (1 - 2 * a)  # σ″ = σ′ (1 − 2a)
 
 
 class Tanh(Activation):
@@ -119,11 +216,15 @@ class Tanh(Activation):
 
     name = "tanh"
 
-    def __call__(self, z):
-        return np.tanh(z)
+    def value(self, z, out=None, work=None):
+        return np.tanh(z, out=out)
 
-    def derivative(self, z, a):
-        return 1 - a * a
+    def derivative(self, z, a, out=None):
+        s = np.multiply(a, a, out=out)
+        return np.subtract(1, s, out=out)  # 1 − a²
+
+    def second_derivative(self, z, a, d):
+        return -2 * a * d  # σ″ = −2a σ′
 
 
 class LeCunTanh(Activation):
@@ -138,11 +239,20 @@ class LeCunTanh(Activation):
     A = 1.7159
     S = 2.0 / 3.0
 
-    def __call__(self, z):
-        return self.A * np.tanh(self.S * z)
+    def value(self, z, out=None, work=None):
+        a = np.multiply(z, self.S, out=out)
+        a = np.tanh(a, out=out)
+        a *= self.A
+        return a
 
-    def derivative(self, z, a):
-        return self.S * (self.A - a * a / self.A)
+    def derivative(self, z, a, out=None):
+        s = np.multiply(a, a, out=out)
+        s *= -self.S / self.A
+        s += self.S * self.A  # S (A − a²/A)
+        return s
+
+    def second_derivative(self, z, a, d):
+        return (-2 * self.S / self.A) * a * d  # σ″ = −(2S/A) a σ′
 
 
 class ReLU(Activation):
@@ -150,11 +260,16 @@ class ReLU(Activation):
 
     name = "relu"
 
-    def __call__(self, z):
-        return np.maximum(z, 0)
+    def value(self, z, out=None, work=None):
+        return np.maximum(z, 0, out=out)
 
-    def derivative(self, z, a):
-        return (z > 0).astype(z.dtype)
+    def derivative(self, z, a, out=None):
+        if out is None:
+            return (z > 0).astype(z.dtype)
+        return np.greater(z, 0, out=out)
+
+    def second_derivative(self, z, a, d):
+        return np.zeros_like(d)  # piecewise linear: σ″ = 0 wherever it exists
 
 
 class Identity(Activation):
@@ -162,17 +277,23 @@ class Identity(Activation):
 
     name = "identity"
 
-    def __call__(self, z):
-        return z.copy()
+    def value(self, z, out=None, work=None):
+        return _into(out, z) if out is not None else z.copy()
 
-    def derivative(self, z, a):
-        return np.ones_like(z)
+    def derivative(self, z, a, out=None):
+        if out is None:
+            return np.ones_like(z)
+        out.fill(1)
+        return out
 
-    def vjp(self, z, a, g):
-        return g
+    def second_derivative(self, z, a, d):
+        return np.zeros_like(d)
 
-    def jvp(self, z, a, dz):
-        return dz
+    def vjp(self, z, a, g, out=None, work=None):
+        return g if out is None or out is g else _into(out, g)
+
+    def jvp(self, z, a, dz, out=None, work=None):
+        return dz if out is None or out is dz else _into(out, dz)
 
 
 class Softmax(Activation):
@@ -185,21 +306,50 @@ class Softmax(Activation):
     name = "softmax"
     elementwise = False
 
-    def __call__(self, z):
-        e = np.exp(z - z.max(axis=-1, keepdims=True))
-        return e / e.sum(axis=-1, keepdims=True)
+    def value(self, z, out=None, work=None):
+        e = np.subtract(z, z.max(axis=-1, keepdims=True), out=out)
+        np.exp(e, out=e)
+        e /= e.sum(axis=-1, keepdims=True)
+        return e
 
-    def derivative(self, z, a):
+    def derivative(self, z, a, out=None):
         raise TypeError(
             "softmax has no elementwise derivative (its Jacobian is not diagonal); "
             "use vjp() or jvp()"
         )
 
-    def vjp(self, z, a, g):
-        return a * (g - (a * g).sum(axis=-1, keepdims=True))
+    def vjp(self, z, a, g, out=None, work=None):
+        """a ⊙ (g − (a·g)): the product with the symmetric Jacobian diag(a) − a aᵀ."""
+        ag = np.einsum("...j,...j->...", a, g)[..., None]
+        r = np.subtract(g, ag, out=out)
+        r *= a
+        return r
 
-    def jvp(self, z, a, dz):
-        return a * (dz - (a * dz).sum(axis=-1, keepdims=True))
+    def jvp(self, z, a, dz, out=None, work=None):
+        return self.vjp(z, a, dz, out=out)
+
+
+def log_softmax(z: np.ndarray) -> np.ndarray:
+    """ln softmax(z) over the last axis, to a small relative error.
+
+    ln a_j = (z_j − max z) − ln(1 + S), S = sum of e^(z_k − max z) over every
+    k except the place of the largest z_k: no exponent is positive, and
+    ``log1p`` keeps the result accurate where it is tiny (a confident output).
+
+    Parameters
+    ----------
+    z : ndarray, shape (m, n)
+
+    Returns
+    -------
+    ndarray, shape (m, n)
+    """
+    top = z.argmax(axis=-1)
+    rows = np.arange(z.shape[0])
+    shifted = z - z[rows, top][:, None]  # ≤ 0: exp cannot overflow
+    e = np.exp(shifted)
+    e[rows, top] = 0  # leave out the largest term, e^0 = 1: log1p adds it
+    return shifted - np.log1p(e.sum(axis=-1, keepdims=True))
 
 
 ACTIVATIONS: dict[str, type[Activation]] = {
@@ -218,3 +368,6 @@ def get_activation(name: str | Activation, argument: str = "activation") -> Acti
         If ``name`` is neither a string nor an :class:`Activation`.
     """
     return lookup(name, ACTIVATIONS, Activation, "an activation", argument)
+
+
+_SIGMOID = Sigmoid()

@@ -48,9 +48,8 @@ from collections.abc import Callable, Mapping
 import numpy as np
 
 from . import opcount
-from ._validation import check_inputs
-from .activations import Activation
-from .activations import sigmoid as _sigmoid
+from .activations import Activation, ReLU, Sigmoid, Softmax
+from .activations import log_softmax as _log_softmax
 from .network import Gradient, Network
 
 __all__ = [
@@ -79,8 +78,10 @@ Rule = Callable[[np.ndarray], np.ndarray]
 def _as_value(x) -> np.ndarray:
     """A floating NumPy array for ``x`` (integers and booleans become float64)."""
     arr = np.asarray(x)
-    if arr.dtype == object or np.issubdtype(arr.dtype, np.complexfloating) or not (
-        np.issubdtype(arr.dtype, np.number) or arr.dtype == np.bool_
+    if (
+        arr.dtype == object
+        or np.issubdtype(arr.dtype, np.complexfloating)
+        or not (np.issubdtype(arr.dtype, np.number) or arr.dtype == np.bool_)
     ):
         raise TypeError(f"a Node value must be real numbers, got dtype {arr.dtype}")
     if not np.issubdtype(arr.dtype, np.floating):
@@ -172,15 +173,17 @@ class Node:
     def __add__(self, other) -> Node:
         other = _node(other)
         return Node._result(
-            self.value + other.value, "+",
-            (self, lambda g: g, lambda d: d),          # ∂(x+y)/∂x = 1
-            (other, lambda g: g, lambda d: d),         # ∂(x+y)/∂y = 1
+            self.value + other.value,
+            "+",
+            (self, lambda g: g, lambda d: d),  # ∂(x+y)/∂x = 1
+            (other, lambda g: g, lambda d: d),  # ∂(x+y)/∂y = 1
         )
 
     def __sub__(self, other) -> Node:
         other = _node(other)
         return Node._result(
-            self.value - other.value, "-",
+            self.value - other.value,
+            "-",
             (self, lambda g: g, lambda d: d),
             (other, lambda g: -g, lambda d: -d),
         )
@@ -189,8 +192,9 @@ class Node:
         other = _node(other)
         x, y = self.value, other.value
         return Node._result(
-            x * y, "*",
-            (self, lambda g: g * y, lambda d: d * y),   # ∂(xy)/∂x = y
+            x * y,
+            "*",
+            (self, lambda g: g * y, lambda d: d * y),  # ∂(xy)/∂x = y
             (other, lambda g: g * x, lambda d: x * d),  # ∂(xy)/∂y = x
         )
 
@@ -199,8 +203,9 @@ class Node:
         x, y = self.value, other.value
         q = x / y
         return Node._result(
-            q, "/",
-            (self, lambda g: g / y, lambda d: d / y),            # ∂(x/y)/∂x = 1/y
+            q,
+            "/",
+            (self, lambda g: g / y, lambda d: d / y),  # ∂(x/y)/∂x = 1/y
             (other, lambda g: -g * q / y, lambda d: -q / y * d),  # ∂(x/y)/∂y = −x/y²
         )
 
@@ -231,27 +236,30 @@ class Node:
         other = _node(other)
         A, B = self.value, other.value
         if not (1 <= A.ndim <= 2 and 1 <= B.ndim <= 2):
-            raise ValueError(
-                f"@ needs 1-D or 2-D operands, got shapes {A.shape} and {B.shape}"
-            )
+            raise ValueError(f"@ needs 1-D or 2-D operands, got shapes {A.shape} and {B.shape}")
         # a vector on the left is a row, a vector on the right is a column
         A2 = A.reshape(1, -1) if A.ndim == 1 else A
         B2 = B.reshape(-1, 1) if B.ndim == 1 else B
         if A2.shape[1] != B2.shape[0]:
             raise ValueError(f"@: shapes {A.shape} and {B.shape} do not match")
         C2 = opcount.matmul(A2, B2)
-        shape = (C2.shape[:1] if A.ndim == 2 else ()) + (
-            C2.shape[1:] if B.ndim == 2 else ()
-        )
+        shape = (C2.shape[:1] if A.ndim == 2 else ()) + (C2.shape[1:] if B.ndim == 2 else ())
         mm = opcount.matmul
         return Node._result(
-            C2.reshape(shape), "@",
+            C2.reshape(shape),
+            "@",
             # C = A B:  ∂C/∂A applied to G is G Bᵀ;  a tangent dA gives dA B
-            (self, lambda G: mm(G.reshape(C2.shape), B2.T).reshape(A.shape),
-                   lambda dA: mm(dA.reshape(A2.shape), B2).reshape(shape)),
+            (
+                self,
+                lambda G: mm(G.reshape(C2.shape), B2.T).reshape(A.shape),
+                lambda dA: mm(dA.reshape(A2.shape), B2).reshape(shape),
+            ),
             # ∂C/∂B applied to G is Aᵀ G;  a tangent dB gives A dB
-            (other, lambda G: mm(A2.T, G.reshape(C2.shape)).reshape(B.shape),
-                    lambda dB: mm(A2, dB.reshape(B2.shape)).reshape(shape)),
+            (
+                other,
+                lambda G: mm(A2.T, G.reshape(C2.shape)).reshape(B.shape),
+                lambda dB: mm(A2, dB.reshape(B2.shape)).reshape(shape),
+            ),
         )
 
     def __rmatmul__(self, other) -> Node:
@@ -272,9 +280,7 @@ class Node:
                 g = np.expand_dims(g, axis)
             return np.broadcast_to(g, x.shape)
 
-        return Node._result(
-            s, "sum", (self, spread, lambda d: d.sum(axis=axis, keepdims=keepdims))
-        )
+        return Node._result(s, "sum", (self, spread, lambda d: d.sum(axis=axis, keepdims=keepdims)))
 
     def mean(self, axis: int | None = None, keepdims: bool = False) -> Node:
         """Mean over ``axis`` (all axes when None)."""
@@ -295,47 +301,51 @@ class Node:
         dt = 1 - t * t  # tanh′ = 1 − tanh²
         return Node._result(t, "tanh", (self, lambda g: g * dt, lambda d: dt * d))
 
+    def apply(self, act: Activation) -> Node:
+        """σ(this node) for an activation of :mod:`bp.activations`.
+
+        The value and both local rules are the activation's own (``act``,
+        ``act.vjp``, ``act.jvp``): the same definitions the network runs.
+        """
+        z = self.value
+        a = act(z)
+        return Node._result(
+            a, act.name, (self, lambda g: act.vjp(z, a, g), lambda d: act.jvp(z, a, d))
+        )
+
     def sigmoid(self) -> Node:
-        s = _sigmoid(self.value)
-        ds = s * (1 - s)  # σ′ = σ (1 − σ)
-        return Node._result(s, "sigmoid", (self, lambda g: g * ds, lambda d: ds * d))
+        """σ(x) = 1/(1 + e^(−x)) elementwise: :class:`bp.activations.Sigmoid`."""
+        return self.apply(_SIGMOID)
 
     def relu(self) -> Node:
-        x = self.value
-        on = (x > 0).astype(x.dtype)  # relu′ = 1 where x > 0, else 0
-        return Node._result(
-            np.maximum(x, 0), "relu", (self, lambda g: g * on, lambda d: on * d)
-        )
+        """max(x, 0) elementwise: :class:`bp.activations.ReLU`."""
+        return self.apply(_RELU)
 
     def softplus(self) -> Node:
         """ln(1 + eˣ), computed without overflow; its derivative is σ(x)."""
         x = self.value
-        s = _sigmoid(x)
+        s = _SIGMOID(x)
         return Node._result(
             np.logaddexp(0, x), "softplus", (self, lambda g: g * s, lambda d: s * d)
         )
 
     def softmax(self) -> Node:
-        """Softmax over the last axis. Its Jacobian is diag(a) − a aᵀ (symmetric)."""
-        x = self.value
-        e = np.exp(x - x.max(axis=-1, keepdims=True))
-        a = e / e.sum(axis=-1, keepdims=True)
-
-        def rule(g):
-            return a * (g - (a * g).sum(axis=-1, keepdims=True))
-
-        return Node._result(a, "softmax", (self, rule, rule))
+        """Softmax over the last axis: :class:`bp.activations.Softmax` (Jacobian diag(a) − a aᵀ)."""
+        return self.apply(_SOFTMAX)
 
     def log_softmax(self) -> Node:
-        """ln softmax over the last axis, computed stably: (x − max) − ln Σ e^(x − max)."""
+        """ln softmax over the last axis (:func:`bp.activations.log_softmax`)."""
         x = self.value
-        shifted = x - x.max(axis=-1, keepdims=True)
-        out = shifted - np.log(np.exp(shifted).sum(axis=-1, keepdims=True))
+        out = _log_softmax(x)
         a = np.exp(out)  # softmax(x); ∂ out_i/∂x_j = δ_ij − a_j
         return Node._result(
-            out, "log_softmax",
-            (self, lambda g: g - a * g.sum(axis=-1, keepdims=True),
-                   lambda d: d - (a * d).sum(axis=-1, keepdims=True)),
+            out,
+            "log_softmax",
+            (
+                self,
+                lambda g: g - a * g.sum(axis=-1, keepdims=True),
+                lambda d: d - (a * d).sum(axis=-1, keepdims=True),
+            ),
         )
 
     # ------------------------------------------------------- reverse mode
@@ -400,8 +410,7 @@ class Node:
             seed = _as_value(seed)
             if seed.shape != self.value.shape:
                 raise ValueError(
-                    f"seed must have the node's shape {self.value.shape}, "
-                    f"got {seed.shape}"
+                    f"seed must have the node's shape {self.value.shape}, got {seed.shape}"
                 )
         order = self.topological_order()
         for node in order:
@@ -421,7 +430,6 @@ class Node:
         for node in order:
             if not node.parents:  # leaves: give the caller arrays of their own
                 node.grad = np.array(node.grad, dtype=node.value.dtype)
-
 
 
 def _node(x) -> Node:
@@ -604,22 +612,6 @@ def all_paths_backward(output: Node) -> int:
 
 
 # ------------------------------------------------------- the layered network
-def _activation(name: str, z: Node) -> Node:
-    if name == "sigmoid":
-        return z.sigmoid()
-    if name == "tanh":
-        return z.tanh()
-    if name == "lecun_tanh":
-        return 1.7159 * (z * (2.0 / 3.0)).tanh()
-    if name == "relu":
-        return z.relu()
-    if name == "identity":
-        return z
-    if name == "softmax":
-        return z.softmax()
-    raise ValueError(f"no graph rule for the activation {name!r}")  # pragma: no cover
-
-
 def network_cost(net: Network, X, y) -> tuple[Node, list, list]:
     """Build the graph of the network's mean cost on a batch, node by node.
 
@@ -643,8 +635,7 @@ def network_cost(net: Network, X, y) -> tuple[Node, list, list]:
         ``w[l]``, ``b[l]`` for l = 1..L (index 0 is None), holding copies of
         the network's parameters.
     """
-    X = check_inputs(X, net.sizes[0], net.dtype)
-    Y = net._targets(y, X.shape[0])
+    X, Y = net.check_batch(X, y)
     m = X.shape[0]
     layers = range(1, net.L + 1)
     w: list = [None] + [Node(net.w[l].copy(), name=f"w{l}") for l in layers]
@@ -653,7 +644,7 @@ def network_cost(net: Network, X, y) -> tuple[Node, list, list]:
     z = a
     for l in range(1, net.L + 1):
         z = a @ w[l].T + b[l]
-        a = _activation(net.activations[l].name, z)
+        a = z.apply(net.activations[l])
     Yc = constant(Y, "Y")
     cost_name = net.cost.name
     if cost_name == "quadratic":
@@ -682,39 +673,7 @@ def network_gradient(net: Network, X, y) -> Gradient:
     return Gradient([None] + [wl.grad for wl in w[1:]], [None] + [bl.grad for bl in b[1:]])
 
 
-
 # ------------------------------------- forward over reverse: exact Hessian-vector products
-def _second_derivative(act: Activation, d: np.ndarray, a: np.ndarray) -> np.ndarray:
-    """σ″(z) of an elementwise activation, from a = σ(z) and d = σ′(z)."""
-    name = act.name
-    if name == "sigmoid":
-        return d * (1.0 - 2.0 * a)  # σ′ = a(1 − a), so σ″ = σ′ (1 − 2a)
-    if name == "tanh":
-        return -2.0 * a * d  # σ′ = 1 − a², so σ″ = −2a σ′
-    if name == "lecun_tanh":  # a = A tanh(Sz): σ′ = S(A − a²/A), σ″ = −(2S/A) a σ′
-        return (-2.0 * act.S / act.A) * a * d  # type: ignore[attr-defined]
-    if name in ("relu", "identity"):
-        return np.zeros_like(d)  # piecewise linear: σ″ = 0 (wherever it exists)
-    raise ValueError(f"no second derivative for the activation {name!r}")  # pragma: no cover
-
-
-def _output_error_tangent(
-    net: Network, z: np.ndarray, a: np.ndarray, Y: np.ndarray,
-    dz: np.ndarray, da: np.ndarray,
-) -> tuple[np.ndarray, np.ndarray]:
-    """δ^L (BP1, one row per example) and its tangent, given the tangents of z^L, a^L."""
-    act = net.activations[net.L]
-    if net.cost.name in ("cross_entropy", "log_likelihood"):
-        return a - Y, da  # δ^L = a − y, so its tangent is that of a
-    g, dg = a - Y, da  # quadratic cost: δ^L = (∂a/∂z)ᵀ (a − y)
-    if act.name == "softmax":  # δ = a ⊙ (g − a·g), differentiated as a product
-        ag = (a * g).sum(axis=-1, keepdims=True)
-        d_ag = (da * g + a * dg).sum(axis=-1, keepdims=True)
-        return a * (g - ag), da * (g - ag) + a * (dg - d_ag)
-    d = act.derivative(z, a)  # elementwise: δ = g ⊙ σ′(z)
-    return g * d, dg * d + g * _second_derivative(act, d, a) * dz
-
-
 def hessian_vector_product(net: Network, X, y, v) -> np.ndarray:
     """H v, exactly, for the Hessian H of a network's mean cost: forward over reverse.
 
@@ -760,11 +719,12 @@ def hessian_vector_product(net: Network, X, y, v) -> np.ndarray:
         If ``v`` has the wrong length or holds NaN or infinity, or X, y
         are not a valid batch for ``net``.
     """
-    X = check_inputs(X, net.sizes[0], net.dtype)
-    Y = net._targets(y, X.shape[0])
+    X, Y = net.check_batch(X, y)
     arr = np.asarray(v)
-    if arr.dtype == object or np.iscomplexobj(arr) or not (
-        np.issubdtype(arr.dtype, np.number) or arr.dtype == np.bool_
+    if (
+        arr.dtype == object
+        or np.iscomplexobj(arr)
+        or not (np.issubdtype(arr.dtype, np.number) or arr.dtype == np.bool_)
     ):
         raise TypeError(f"v must be a real vector, got dtype {arr.dtype}")
     if arr.shape != (net.n_parameters,):
@@ -800,7 +760,9 @@ def hessian_vector_product(net: Network, X, y, v) -> np.ndarray:
         da.append(act.jvp(z[l], a[l], dz[l]))  # Ȧ^l = σ′(Z^l) ⊙ Ż^l
     # backward pass: BP1 and BP2 with their tangents; the tangents of
     # BP3 and BP4 are H v (the gradient itself is not needed)
-    delta, d_delta = _output_error_tangent(net, z[L], a[L], Y, dz[L], da[L])
+    delta, d_delta = net.cost.output_error_tangent(  # δ^L (BP1) and its tangent
+        z[L], a[L], Y, net.activations[L], dz[L], da[L]
+    )
     Hv_w: list = [None] * (L + 1)
     Hv_b: list = [None] * (L + 1)
     for l in range(L, 0, -1):
@@ -809,7 +771,7 @@ def hessian_vector_product(net: Network, X, y, v) -> np.ndarray:
             d = act.derivative(z[l], a[l])
             back = mm(delta, w[l + 1])
             d_back = mm(d_delta, w[l + 1]) + mm(delta, V[l + 1])
-            dd = _second_derivative(act, d, a[l])  # σ″(z^l)
+            dd = act.second_derivative(z[l], a[l], d)  # σ″(z^l)
             d_delta = d_back * d + back * dd * dz[l]  # product rule
             delta = back * d
         Hv_b[l] = d_delta.sum(axis=0) / m  # tangent of BP3
@@ -818,3 +780,6 @@ def hessian_vector_product(net: Network, X, y, v) -> np.ndarray:
             Hv_w[l] += mm(delta.T, da[l - 1])
         Hv_w[l] = Hv_w[l] / m + net.weight_decay * V[l]
     return Gradient(Hv_w, Hv_b).flat().astype(np.float64)
+
+
+_SIGMOID, _RELU, _SOFTMAX = Sigmoid(), ReLU(), Softmax()

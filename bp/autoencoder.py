@@ -42,9 +42,11 @@ from collections.abc import Callable
 
 import numpy as np
 
-from . import opcount
-from ._validation import as_float_array, check_inputs, check_nonnegative, check_positive
-from .network import Network
+from . import passes
+from ._numerics import overflow_guard
+from ._validation import as_float_array, check_nonnegative, check_positive
+from .naive import central_differences
+from .network import Gradient, Network
 
 __all__ = [
     "SparseAutoencoder",
@@ -153,7 +155,12 @@ class SparseAutoencoder:
     def unpack(self, theta) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
         """Split θ into (w^1, b^1, w^2, b^2) with shapes (s, n), (s,), (n, s), (n,)."""
         self._set(theta)
-        return (self.net.w[1].copy(), self.net.b[1].copy(), self.net.w[2].copy(), self.net.b[2].copy())
+        return (
+            self.net.w[1].copy(),
+            self.net.b[1].copy(),
+            self.net.w[2].copy(),
+            self.net.b[2].copy(),
+        )
 
     def _set(self, theta) -> None:
         theta = np.asarray(theta)
@@ -166,10 +173,10 @@ class SparseAutoencoder:
         self.net.set_params(theta)
 
     def _inputs(self, X) -> np.ndarray:
-        X = check_inputs(X, self.n_visible, self.net.dtype)
-        return X
+        return self.net.check_batch(X)[0]
 
     # ------------------------------------------------------------ cost, gradient
+    @overflow_guard("X", "the cost")
     def cost_and_gradient(self, theta, X) -> tuple[float, np.ndarray]:
         """J(θ) on the batch X and its gradient ∇J(θ), by backpropagation.
 
@@ -187,32 +194,24 @@ class SparseAutoencoder:
         self._set(theta)
         X = self._inputs(X)
         net, m = self.net, X.shape[0]
-        rho, beta, lam = self.sparsity, self.beta, self.weight_decay
-        w1, w2 = net.w[1], net.w[2]
+        rho, beta = self.sparsity, self.beta
         # Forward pass over the whole batch first: ρ̂ is needed by δ^1.
-        fp = net._forward(X)
-        z, a = fp.z, fp.a
+        z, a = passes.forward(net, X)
         rho_hat = np.clip(a[1].mean(axis=0), 1e-12, 1 - 1e-12)  # ρ̂_j, shape (s,)
-        diff = a[2] - X
         J = (
-            0.5 * float(np.sum(diff * diff)) / m
-            + 0.5 * lam * (float(np.sum(w1 * w1)) + float(np.sum(w2 * w2)))
+            float(np.mean(net.cost.value(z[2], a[2], X)))  # (1/m) Σ ½‖a^2 − x‖²
+            + net.penalty()  # (λ/2)(‖w^1‖² + ‖w^2‖²)
             + beta * float(np.sum(kl_divergence(rho, rho_hat)))
         )
-        # Backward pass.
-        delta2 = net.cost.output_error(z[2], a[2], X, net.activations[2])  # BP1
-        # shape (s,)
-        sparsity_term = beta * (-rho / rho_hat + (1 - rho) / (1 - rho_hat))
-        # BP2 plus the sparsity term
-        sigma1 = net.activations[1]
-        delta1 = (opcount.matmul(delta2, w2) + sparsity_term) * sigma1.derivative(
-            z[1], a[1]
-        )
-        grad_w2 = opcount.matmul(delta2.T, a[1]) / m + lam * w2  # BP4 + λw
-        grad_b2 = delta2.sum(axis=0) / m  # BP3
-        grad_w1 = opcount.matmul(delta1.T, X) / m + lam * w1  # BP4 + λw
-        grad_b1 = delta1.sum(axis=0) / m  # BP3
-        grad = np.concatenate([grad_w1.ravel(), grad_b1, grad_w2.ravel(), grad_b2])
+        # Backward pass: layer 2 as in any network (BP1, BP3, BP4 + λw; target y = x),
+        # handing down ∂J/∂a^1 = δ^2 w^2 (the kernel's δ carries the batch mean's 1/m) ...
+        grad = Gradient.zeros_like(net)
+        grad_a1 = passes.backward(net, z, a, grad, Y=X, start=1)
+        # ... to which the sparsity penalty adds β(−ρ/ρ̂_j + (1 − ρ)/(1 − ρ̂_j)) / m;
+        grad_a1 += beta * (-rho / rho_hat + (1 - rho) / (1 - rho_hat)) / m
+        # then layer 1 as in any network: BP2 from ∂J/∂a^1, BP3, BP4 + λw.
+        passes.backward(net, z[:2], a[:2], grad, grad_a=grad_a1)
+        grad = grad.flat()
         return J, grad.astype(np.float64, copy=False)
 
     def cost(self, theta, X) -> float:
@@ -227,12 +226,12 @@ class SparseAutoencoder:
     def hidden(self, theta, X) -> np.ndarray:
         """The code a^1 = σ(w^1 x + b^1) of every example, shape (m, n_hidden)."""
         self._set(theta)
-        return self.net._forward(self._inputs(X)).a[1]
+        return passes.forward(self.net, self._inputs(X), end=1)[1][1]
 
     def reconstruct(self, theta, X) -> np.ndarray:
         """The reconstruction a^2 of every example, shape (m, n_visible)."""
         self._set(theta)
-        return self.net._forward(self._inputs(X)).a[2]
+        return passes.forward(self.net, self._inputs(X))[1][2]
 
     def average_activations(self, theta, X) -> np.ndarray:
         """ρ̂_j, the mean activation of each hidden unit over X, shape (n_hidden,)."""
@@ -274,16 +273,7 @@ def numerical_gradient(
     theta = np.array(theta, dtype=np.float64)
     if theta.ndim != 1:
         raise ValueError(f"theta must be a 1-D vector, got shape {theta.shape}")
-    grad = np.empty_like(theta)
-    for i in range(theta.size):
-        old = theta[i]
-        theta[i] = old + eps
-        f_plus = float(fun(theta))
-        theta[i] = old - eps
-        f_minus = float(fun(theta))
-        theta[i] = old
-        grad[i] = (f_plus - f_minus) / (2 * eps)
-    return grad
+    return central_differences(lambda: float(fun(theta)), theta, eps)
 
 
 def relative_difference(g, g_num) -> float:

@@ -28,13 +28,13 @@ like L·log L for s ≈ log L. :func:`binomial_backprop` runs it.
 from __future__ import annotations
 
 import math
-from math import comb
 from collections.abc import Sequence
+from math import comb
 
 import numpy as np
 
-from . import opcount
-from ._validation import check_inputs
+from . import opcount, passes
+from ._numerics import overflow_guard
 from .network import Gradient, Network
 
 __all__ = [
@@ -90,59 +90,31 @@ def checkpointed_backprop(net: Network, X, y, every: int | None = None) -> Gradi
         For bad inputs or targets (as :meth:`bp.network.Network.backprop`), or an
         ``every`` that is not a positive integer.
     """
-    X = check_inputs(X, net.sizes[0], net.dtype)
-    Y = net._targets(y, X.shape[0])
+    X, Y = net.check_batch(X, y)
     k = default_every(net.L) if every is None else _check_every(every, net.L)
-    return _checkpointed_backprop(net, X, Y, k)
-
-
-def _segment_forward(net: Network, a_start: np.ndarray, start: int, end: int):
-    """z^l, a^l for l = start+1..end from a^start (lists indexed from ``start``)."""
-    z: list = [None]
-    a: list = [a_start]
-    for l in range(start + 1, end + 1):
-        z.append(opcount.matmul(a[-1], net.w[l].T) + net.b[l])  # Z^l = A^{l-1} (w^l)ᵀ + b^l
-        a.append(net.activations[l](z[-1]))  # A^l = σ(Z^l)
-    return z, a
+    with overflow_guard("X", "backpropagation"):
+        return _checkpointed_backprop(net, X, Y, k)
 
 
 def _checkpointed_backprop(net: Network, X: np.ndarray, Y: np.ndarray, every: int) -> Gradient:
-    L, w, m = net.L, net.w, X.shape[0]
+    L = net.L
     marks = checkpoints(L, every)
     bounds = list(zip(marks, marks[1:] + [L]))  # segments (start, end]
-    # 1. Forward pass: keep the checkpoints only.
+    # 1. Forward pass: keep the checkpoints only, and the top segment, computed last.
     kept = {0: X}
-    a = X
     for start, end in bounds[:-1]:
-        for l in range(start + 1, end + 1):
-            a = net.activations[l](opcount.matmul(a, w[l].T) + net.b[l])
-        kept[end] = a
-    top_start = bounds[-1][0]
-    z_seg, a_seg = _segment_forward(net, kept.pop(top_start), top_start, L)  # top segment: keep
-
-    nabla_w: list = [None] * (L + 1)
-    nabla_b: list = [None] * (L + 1)
-    delta = net.cost.output_error(z_seg[-1], a_seg[-1], Y, net.activations[L])  # BP1
-    # 2. Backward pass, one segment at a time from the top.
-    for i, (start, end) in reversed(list(enumerate(bounds))):
-        if i < len(bounds) - 1:
-            z_seg, a_seg = _segment_forward(net, kept.pop(start), start, end)  # recompute
-            # δ^end from ∂C/∂a^end = δ^{end+1} w^{end+1} handed down by the segment above
-            sigma = net.activations[end]
-            delta = grad_a * sigma.derivative(z_seg[end - start], a_seg[end - start])  # BP2
-        for l in range(end, start, -1):
-            j = l - start  # position of layer l in the segment's lists
-            if l < end:
-                sigma = net.activations[l]
-                delta = opcount.matmul(delta, w[l + 1]) * sigma.derivative(z_seg[j], a_seg[j])  # BP2
-            nabla_b[l] = delta.sum(axis=0) / m  # BP3
-            nabla_w[l] = opcount.matmul(delta.T, a_seg[j - 1]) / m  # BP4
-            if net.weight_decay:
-                nabla_w[l] += net.weight_decay * w[l]
-        if start > 0:
-            grad_a = opcount.matmul(delta, w[start + 1])  # ∂C/∂a^start, for the segment below
-        del z_seg, a_seg  # this segment's activations are no longer needed
-    return Gradient(nabla_w, nabla_b)
+        kept[end] = passes.forward(net, kept[start], start=start, end=end)[1][end]
+    top = bounds[-1][0]
+    z, a = passes.forward(net, kept.pop(top), start=top)
+    # 2. Backward pass, one segment at a time from the top; each segment below the
+    #    top is recomputed from its checkpoint and gets ∂C/∂a at its top from above.
+    grad = Gradient.zeros_like(net)
+    grad_a = passes.backward(net, z, a, grad, Y=Y, start=top)  # BP1 in the top segment
+    for start, end in reversed(bounds[:-1]):
+        z, a = passes.forward(net, kept.pop(start), start=start, end=end)  # recompute
+        grad_a = passes.backward(net, z, a, grad, grad_a=grad_a, start=start)
+        del z, a  # this segment's activations are no longer needed
+    return grad
 
 
 def _sizes(sizes: Sequence[int]) -> list[int]:
@@ -229,8 +201,9 @@ def _binomial_split(length: int, slots: int) -> int:
     """Where to put the next checkpoint: advance j layers, j minimising the total."""
     best_j, best = 1, None
     for j in range(1, length):
-        cost = (j + binomial_recomputations(length - j, slots - 1)
-                + binomial_recomputations(j, slots))
+        cost = (
+            j + binomial_recomputations(length - j, slots - 1) + binomial_recomputations(j, slots)
+        )
         if best is None or cost < best:
             best_j, best = j, cost
     return best_j
@@ -268,42 +241,35 @@ def binomial_backprop(net: Network, X, y, slots: int) -> Gradient:
         For bad inputs or targets (as :meth:`bp.network.Network.backprop`), or
         ``slots`` that is not a positive integer.
     """
-    X = check_inputs(X, net.sizes[0], net.dtype)
-    Y = net._targets(y, X.shape[0])
-    return _binomial_backprop(net, X, Y, _check_slots(slots))
+    X, Y = net.check_batch(X, y)
+    slots = _check_slots(slots)
+    with overflow_guard("X", "backpropagation"):
+        return _binomial_backprop(net, X, Y, slots)
 
 
-def _binomial_backprop(net: Network, X: np.ndarray, Y: np.ndarray, slots: int,
-                       trace: list | None = None) -> Gradient:
+def _binomial_backprop(
+    net: Network, X: np.ndarray, Y: np.ndarray, slots: int, trace: list | None = None
+) -> Gradient:
     """The schedule of :func:`binomial_backprop`; ``trace`` collects every layer run."""
-    L, w, m = net.L, net.w, X.shape[0]
-    nabla_w: list = [None] * (L + 1)
-    nabla_b: list = [None] * (L + 1)
+    L = net.L
+    grad = Gradient.zeros_like(net)
     state: dict = {}  # "grad_a": ∂C/∂a^l handed down by the layer above
 
     def advance(a: np.ndarray, start: int, steps: int) -> np.ndarray:
-        for l in range(start + 1, start + steps + 1):
+        for l in range(start + 1, start + steps + 1):  # one layer at a time: keep only a^l
             if trace is not None:
                 trace.append(l)
-            a = net.activations[l](opcount.matmul(a, w[l].T) + net.b[l])
+            a = passes.forward(net, a, start=l - 1, end=l)[1][l]
         return a
 
     def backward_step(l: int, a_prev: np.ndarray) -> None:
         """Run layer l from a^{l-1} (keeping z^l, a^l), then BP1/BP2, BP3, BP4."""
         if trace is not None:
             trace.append(l)
-        z = opcount.matmul(a_prev, w[l].T) + net.b[l]  # Z^l = A^{l-1} (w^l)ᵀ + b^l
-        a = net.activations[l](z)
-        if l == L:
-            delta = net.cost.output_error(z, a, Y, net.activations[L])  # BP1
-        else:
-            delta = state["grad_a"] * net.activations[l].derivative(z, a)  # BP2
-        nabla_b[l] = delta.sum(axis=0) / m  # BP3
-        nabla_w[l] = opcount.matmul(delta.T, a_prev) / m  # BP4
-        if net.weight_decay:
-            nabla_w[l] += net.weight_decay * w[l]
-        if l > 1:
-            state["grad_a"] = opcount.matmul(delta, w[l])  # δ^l w^l, for layer l-1
+        z, a = passes.forward(net, a_prev, start=l - 1, end=l)
+        state["grad_a"] = passes.backward(
+            net, z, a, grad, Y=Y if l == L else None, grad_a=state.get("grad_a"), start=l - 1
+        )
 
     def reverse(a_start: np.ndarray, start: int, n: int, s: int) -> None:
         while n > 0:  # the lower part is a loop: same a_start, same slots
@@ -321,4 +287,4 @@ def _binomial_backprop(net: Network, X: np.ndarray, Y: np.ndarray, slots: int,
             n = j
 
     reverse(X, 0, L, slots)
-    return Gradient(nabla_w, nabla_b)
+    return grad

@@ -14,8 +14,12 @@ assumption 2, such as weight decay, has its derivative added separately.)
 Each cost here provides
 
 * ``cost.value(z, a, y)``: the per-example costs C_x, shape (m,);
-* ``cost.output_error(z, a, y, activation)``: δ^L, shape (m, n_L),
-  one row per example.
+* ``cost.gradient_a(a, y)``: ∇_a C_x, shape (m, n_L);
+* ``cost.output_error(z, a, y, activation, out=None)``: δ^L, shape
+  (m, n_L), one row per example (BP1), into ``out`` if given;
+* ``cost.output_error_tangent(z, a, y, activation, dz, da)``: δ^L and its
+  tangent when z^L and a^L move by dz, da (for exact Hessian-vector
+  products).
 
 ``z`` and ``a`` are the output layer's weighted inputs and activations,
 shape (m, n_L); ``y`` are the targets, same shape. The value is computed
@@ -30,7 +34,7 @@ from __future__ import annotations
 import numpy as np
 
 from ._validation import lookup
-from .activations import Activation
+from .activations import Activation, log_softmax
 
 __all__ = [
     "softplus",
@@ -64,19 +68,55 @@ def softplus(z: np.ndarray) -> np.ndarray:
 
 
 class Cost:
-    """Base class of the costs."""
+    """Base class of the costs.
+
+    A subclass defines :meth:`value` and :meth:`gradient_a`; BP1 then gives
+    :meth:`output_error` as ``activation.vjp(z, a, ∇_a C_x)``. A cost whose
+    δ^L simplifies (cross-entropy, log-likelihood) overrides it.
+    """
 
     name: str = ""
     #: The output activation this cost must be paired with, or None for any.
     requires_output: str | None = None
 
     def value(self, z: np.ndarray, a: np.ndarray, y: np.ndarray) -> np.ndarray:  # pragma: no cover
+        """The per-example costs C_x, shape (m,)."""
+        raise NotImplementedError
+
+    def gradient_a(self, a: np.ndarray, y: np.ndarray) -> np.ndarray:  # pragma: no cover
+        """∇_a C_x, one row per example, shape (m, n_L)."""
         raise NotImplementedError
 
     def output_error(
-        self, z: np.ndarray, a: np.ndarray, y: np.ndarray, activation: Activation
-    ) -> np.ndarray:  # pragma: no cover
-        raise NotImplementedError
+        self,
+        z: np.ndarray,
+        a: np.ndarray,
+        y: np.ndarray,
+        activation: Activation,
+        out: np.ndarray | None = None,
+    ) -> np.ndarray:
+        """δ^L = ∇_a C_x ⊙ σ′(z^L) (BP1; the vector–Jacobian product for softmax)."""
+        g = self.gradient_a(a, y)
+        return activation.vjp(z, a, g, out=out if out is not None else g)
+
+    def output_error_tangent(
+        self,
+        z: np.ndarray,
+        a: np.ndarray,
+        y: np.ndarray,
+        activation: Activation,
+        dz: np.ndarray,
+        da: np.ndarray,
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """δ^L and its tangent when z^L, a^L move by ``dz``, ``da`` (y fixed)."""
+        raise NotImplementedError(f"no output-error tangent for the cost {self.name!r}")
+
+    def gauss_newton_diagonal(
+        self, z: np.ndarray, a: np.ndarray, activation: Activation
+    ) -> np.ndarray:
+        """The Gauss–Newton diagonal ∂²C_x/∂(z^L_j)², shape (m, n_L) (see
+        :func:`bp.curvature.diagonal_hessian`)."""
+        raise NotImplementedError(f"no output curvature for the cost {self.name!r}")
 
     def check_targets(self, y: np.ndarray, argument: str = "y") -> None:
         """Raise ValueError if the targets are outside this cost's domain."""
@@ -98,9 +138,26 @@ class Quadratic(Cost):
         d = a - y
         return 0.5 * np.einsum("ij,ij->i", d, d)
 
-    def output_error(self, z: np.ndarray, a: np.ndarray, y: np.ndarray,
-                     activation: Activation) -> np.ndarray:
-        return activation.vjp(z, a, a - y)
+    def gradient_a(self, a: np.ndarray, y: np.ndarray) -> np.ndarray:
+        return a - y
+
+    def gauss_newton_diagonal(self, z, a, activation):
+        # ½‖a − y‖²: Gauss–Newton keeps Jᵀ J and drops the term in (a − y) σ″.
+        if activation.elementwise:
+            d = activation.derivative(z, a)
+            return d * d
+        # Softmax output: J_ij = a_i (δ_ij − a_j); diag(JᵀJ)_j = Σ_i J_ij².
+        sum_sq = np.sum(a * a, axis=1, keepdims=True)
+        return a * a * ((1.0 - a) ** 2 + sum_sq - a * a)
+
+    def output_error_tangent(self, z, a, y, activation, dz, da):
+        g = a - y  # ∇_a C_x, whose tangent is da
+        if not activation.elementwise:  # softmax: δ = a ⊙ (g − a·g), a product
+            ag = (a * g).sum(axis=-1, keepdims=True)
+            d_ag = (da * g + a * da).sum(axis=-1, keepdims=True)
+            return a * (g - ag), da * (g - ag) + a * (da - d_ag)
+        d = activation.derivative(z, a)  # elementwise: δ = g ⊙ σ′(z)
+        return g * d, da * d + g * activation.second_derivative(z, a, d) * dz
 
 
 class CrossEntropy(Cost):
@@ -120,27 +177,32 @@ class CrossEntropy(Cost):
         terms = y * softplus(-z) + (1 - y) * softplus(z)
         return terms.sum(axis=1)
 
-    def output_error(self, z: np.ndarray, a: np.ndarray, y: np.ndarray,
-                     activation: Activation) -> np.ndarray:
-        return a - y
+    def gradient_a(self, a: np.ndarray, y: np.ndarray) -> np.ndarray:
+        return (a - y) / (a * (1 - a))
+
+    def output_error(self, z, a, y, activation, out=None):
+        return np.subtract(a, y, out=out)  # σ′ cancels: δ^L = a^L − y
+
+    def output_error_tangent(self, z, a, y, activation, dz, da):
+        return a - y, da
+
+    def gauss_newton_diagonal(self, z, a, activation):
+        # Exact: the Hessian of C_x in z^L is diag(a(1 − a)) for a sigmoid output and
+        # diag(a) − a aᵀ for softmax; its diagonal is a(1 − a) in both cases.
+        return a * (1.0 - a)
 
     def check_targets(self, y: np.ndarray, argument: str = "y") -> None:
         if np.any(y < 0) or np.any(y > 1):
-            raise ValueError(
-                f"{argument}: cross-entropy targets must lie in [0, 1]"
-            )
+            raise ValueError(f"{argument}: cross-entropy targets must lie in [0, 1]")
 
 
 class LogLikelihood(Cost):
     """Log-likelihood for a softmax output, C_x = −ln a^L_c for the class c.
 
     For one-hot (or probability) target rows, C_x = −Σ_j y_j ln a_j, with
-
-        ln a_j = (z_j − max z) − ln(1 + S),  S = sum of e^(z_k − max z)
-        over every k except the place of the largest z_k.
-
-    No exponent is positive, and ``log1p`` keeps a small relative error
-    where C_x is tiny (a confident, correct output). δ^L = a^L − y.
+    ln a from :func:`bp.activations.log_softmax`, which keeps a small
+    relative error where C_x is tiny (a confident, correct output).
+    δ^L = a^L − y.
     Targets must be non-negative rows that sum to 1.
     """
 
@@ -148,17 +210,21 @@ class LogLikelihood(Cost):
     requires_output = "softmax"
 
     def value(self, z: np.ndarray, a: np.ndarray, y: np.ndarray) -> np.ndarray:
-        top = z.argmax(axis=1)
-        rows = np.arange(z.shape[0])
-        shifted = z - z[rows, top][:, None]  # ≤ 0: exp cannot overflow
-        e = np.exp(shifted)
-        e[rows, top] = 0  # leave out the largest term, e^0 = 1: log1p adds it
-        log_a = shifted - np.log1p(e.sum(axis=1, keepdims=True))
-        return -(y * log_a).sum(axis=1)
+        return -(y * log_softmax(z)).sum(axis=1)
 
-    def output_error(self, z: np.ndarray, a: np.ndarray, y: np.ndarray,
-                     activation: Activation) -> np.ndarray:
-        return a - y
+    def gradient_a(self, a: np.ndarray, y: np.ndarray) -> np.ndarray:
+        return -y / a
+
+    def output_error(self, z, a, y, activation, out=None):
+        return np.subtract(a, y, out=out)  # with softmax: δ^L = a^L − y
+
+    def output_error_tangent(self, z, a, y, activation, dz, da):
+        return a - y, da
+
+    def gauss_newton_diagonal(self, z, a, activation):
+        # Exact: the Hessian of C_x in z^L is diag(a(1 − a)) for a sigmoid output and
+        # diag(a) − a aᵀ for softmax; its diagonal is a(1 − a) in both cases.
+        return a * (1.0 - a)
 
     def check_targets(self, y: np.ndarray, argument: str = "y") -> None:
         tol = 1e-3 if y.dtype == np.float32 else 1e-6
@@ -170,9 +236,7 @@ class LogLikelihood(Cost):
             )
 
 
-COSTS: dict[str, type[Cost]] = {
-    cls.name: cls for cls in (Quadratic, CrossEntropy, LogLikelihood)
-}
+COSTS: dict[str, type[Cost]] = {cls.name: cls for cls in (Quadratic, CrossEntropy, LogLikelihood)}
 
 
 def get_cost(name: str | Cost, argument: str = "cost") -> Cost:

@@ -36,8 +36,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from . import autodiff, opcount
-from ._validation import check_inputs, check_positive
+from . import autodiff, opcount, passes
+from ._validation import check_positive
 from .network import Network
 
 __all__ = [
@@ -59,9 +59,7 @@ def _check_method(method: str, eps: float | None) -> None:
     if method not in METHODS:
         raise ValueError(f"method must be 'exact' or 'difference', got {method!r}")
     if method == "exact" and eps is not None:
-        raise ValueError(
-            "eps is the step of method='difference'; the exact product takes no step"
-        )
+        raise ValueError("eps is the step of method='difference'; the exact product takes no step")
 
 
 def _check_vector(v, n: int, argument: str) -> np.ndarray:
@@ -114,9 +112,7 @@ def hvp_from_gradient(
     """
     theta = np.asarray(theta)
     if theta.ndim != 1:
-        raise ValueError(
-            f"theta must be a 1-D parameter vector, got shape {theta.shape}"
-        )
+        raise ValueError(f"theta must be a 1-D parameter vector, got shape {theta.shape}")
     theta = _check_vector(theta, theta.shape[0], "theta")
     v = _check_vector(v, theta.shape[0], "v")
     norm_v = float(np.linalg.norm(v))
@@ -133,14 +129,13 @@ def hvp_from_gradient(
 
 def _network_gradient(net: Network, X, y) -> Callable[[np.ndarray], np.ndarray]:
     """θ ↦ ∇C(θ) on (X, y); restores the network's parameters after each call."""
-    X = check_inputs(X, net.sizes[0], net.dtype)
-    Y = net._targets(y, X.shape[0])
+    X, Y = net.check_batch(X, y)
 
     def gradient(theta: np.ndarray) -> np.ndarray:
         saved = net.get_params()
         try:
             net.set_params(theta)
-            return net._backprop(X, Y).flat()
+            return net.gradient(X, Y).flat()
         finally:
             net.set_params(saved)
 
@@ -185,14 +180,12 @@ def hessian_vector_product(
     return hvp_from_gradient(_network_gradient(net, X, y), net.get_params(), v, eps=eps)
 
 
-
 def _product_with_hessian(
     net: Network, X, y, method: str, eps: float | None
 ) -> Callable[[np.ndarray], np.ndarray]:
     """v ↦ H v for the cost of ``net`` on (X, y), by ``method`` (checked by the caller)."""
     if method == "exact":
-        X = check_inputs(X, net.sizes[0], net.dtype)
-        Y = net._targets(y, X.shape[0])
+        X, Y = net.check_batch(X, y)
 
         def exact(v: np.ndarray) -> np.ndarray:
             return autodiff.hessian_vector_product(net, X, Y, v)
@@ -205,6 +198,7 @@ def _product_with_hessian(
         return hvp_from_gradient(grad, theta, v, eps=eps)
 
     return difference
+
 
 def hessian(
     net: Network,
@@ -341,10 +335,10 @@ def power_iteration(
             converged = True
             break
         v = Av / norm
-        if len(estimates) > 1:  # stop when the estimate no longer moves
-            if abs(estimates[-1] - estimates[-2]) <= tol * abs(lam):
-                converged = True
-                break
+        # stop when the estimate no longer moves
+        if len(estimates) > 1 and abs(estimates[-1] - estimates[-2]) <= tol * abs(lam):
+            converged = True
+            break
     return PowerIteration(lam, v, estimates, len(estimates), converged)
 
 
@@ -370,28 +364,7 @@ def largest_hessian_eigenvalue(
     _check_method(method, eps)
     matvec = _product_with_hessian(net, X, y, method, eps)
 
-    return power_iteration(
-        matvec, net.n_parameters, iterations=iterations, tol=tol, seed=seed
-    )
-
-
-def _output_curvature(net: Network, z: np.ndarray, a: np.ndarray) -> np.ndarray:
-    """Gauss–Newton diagonal ∂²C_x/∂(z^L_j)², shape (m, n_L)."""
-    act = net.activations[net.L]
-    name = net.cost.name
-    if name in ("cross_entropy", "log_likelihood"):
-        # Exact here: the Hessian of C_x in z^L is diag(a) − a aᵀ (softmax) or
-        # diag(a(1 − a)) (sigmoid); its diagonal is a(1 − a) in both cases.
-        return a * (1.0 - a)
-    if name == "quadratic":
-        # C_x = ½‖a − y‖²: Gauss–Newton keeps Jᵀ J and drops the term in (a − y) σ″.
-        if act.elementwise:
-            d = act.derivative(z, a)
-            return d * d
-        # Softmax output: J_ij = a_i (δ_ij − a_j); diag(JᵀJ)_j = Σ_i J_ij².
-        sum_sq = np.sum(a * a, axis=1, keepdims=True)
-        return a * a * ((1.0 - a) ** 2 + sum_sq - a * a)
-    raise ValueError(f"diagonal_hessian: no output curvature for cost {name!r}")
+    return power_iteration(matvec, net.n_parameters, iterations=iterations, tol=tol, seed=seed)
 
 
 def diagonal_hessian(net: Network, X) -> tuple[list, list]:
@@ -425,14 +398,13 @@ def diagonal_hessian(net: Network, X) -> tuple[list, list]:
     (hw, hb) : lists indexed like ``net.w`` and ``net.b`` (index 0 is None)
         ``hw[l]`` has the shape of w^l, ``hb[l]`` the shape of b^l.
     """
-    X = check_inputs(X, net.sizes[0], net.dtype)
+    X, _ = net.check_batch(X)
     m = X.shape[0]
-    fp = net._forward(X)
-    z, a = fp.z, fp.a
+    z, a = passes.forward(net, X)
     L = net.L
     hw: list = [None] * (L + 1)
     hb: list = [None] * (L + 1)
-    D = _output_curvature(net, z[L], a[L])
+    D = net.cost.gauss_newton_diagonal(z[L], a[L], net.activations[L])
     for l in range(L, 0, -1):
         if l < L:
             d = net.activations[l].derivative(z[l], a[l])

@@ -89,20 +89,15 @@ def cost_gradient(cost: Cost, a: ArrayLike, y: ArrayLike) -> np.ndarray:
     Raises
     ------
     ValueError
-        If ``a`` and ``y`` differ in shape, or the cost is not one of the three.
+        If ``a`` and ``y`` differ in shape, or ``cost`` is not a :class:`bp.costs.Cost`.
     """
     a = np.asarray(a, dtype=np.float64)
     y = np.asarray(y, dtype=np.float64)
     if a.shape != y.shape or a.ndim != 1:
         raise ValueError(f"a and y must be vectors of one shape, got {a.shape} and {y.shape}")
-    name = getattr(cost, "name", None)
-    if name == "quadratic":
-        return a - y
-    if name == "cross_entropy":
-        return (a - y) / (a * (1 - a))
-    if name == "log_likelihood":
-        return -y / a
-    raise ValueError(f"cost must be quadratic, cross_entropy or log_likelihood, got {cost!r}")
+    if not isinstance(cost, Cost):
+        raise ValueError(f"cost must be a bp.costs.Cost such as net.cost, got {cost!r}")
+    return cost.gradient_a(a[None, :], y[None, :])[0]
 
 
 def errors_by_product(net: Network, x: ArrayLike, grad_a: ArrayLike) -> list:
@@ -130,8 +125,9 @@ def errors_by_product(net: Network, x: ArrayLike, grad_a: ArrayLike) -> list:
     grad_a = _vector(grad_a, net.sizes[-1], "grad_a")
     fp = net.forward(x[None, :])
     L, w = net.L, net.w
-    S = [None] + [activation_jacobian(net.activations[l], fp.z[l][0])
-                  for l in range(1, L + 1)]  # Σ′(z^l)
+    S = [None] + [
+        activation_jacobian(net.activations[l], fp.z[l][0]) for l in range(1, L + 1)
+    ]  # Σ′(z^l)
     deltas: list = [None] * (L + 1)
     for l in range(1, L + 1):
         product = S[l]  # Σ′(z^l), then (w^k)ᵀ Σ′(z^k) for k = l+1..L

@@ -20,40 +20,49 @@ O(P·W) = O(W²), against backpropagation's O(W).
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 
-from . import opcount
-from ._validation import check_inputs, check_positive
+from . import opcount, passes
+from ._numerics import overflow_guard
+from ._validation import check_positive
 from .network import Gradient, Network
 
 __all__ = [
     "finite_difference_gradient",
     "forward_mode_gradient",
     "neuron_forward_mode_gradient",
-    "total_cost",
+    "central_differences",
 ]
 
 
-def total_cost(net: Network, X: np.ndarray, Y: np.ndarray) -> float:
-    """C = (1/m) Σ_x C_x + (λ/2) Σ ‖w^l‖² for validated X, Y (one forward pass)."""
-    fp = net._forward(X)
-    return float(np.mean(net.cost.value(fp.z[-1], fp.a[-1], Y))) + net._penalty()
+def central_differences(cost: Callable[[], float], theta: np.ndarray, eps: float) -> np.ndarray:
+    """(C(θ + ε e_i) − C(θ − ε e_i)) / (2ε) for every entry θ_i of ``theta``.
+
+    ``theta`` is a float array that ``cost()`` reads (a network's weight
+    array, or a parameter vector): each entry is moved in place, ``cost()``
+    called, and the entry restored exactly. Costs 2·θ.size calls; the error
+    is O(ε²) plus rounding of order (machine ε)·|C|/ε.
+
+    Returns
+    -------
+    ndarray, shape of ``theta``, dtype float64
+    """
+    flat = theta.reshape(-1)  # a view: moving it moves theta
+    out = np.empty(flat.size)
+    for i in range(flat.size):
+        old = flat[i]
+        flat[i] = old + eps
+        c_plus = cost()
+        flat[i] = old - eps
+        c_minus = cost()
+        flat[i] = old
+        out[i] = (c_plus - c_minus) / (2 * eps)
+    return out.reshape(theta.shape)
 
 
-def _parameter_arrays(net: Network):
-    """(layer, array) pairs in get_params order: w^1, b^1, w^2, b^2, …"""
-    for l in range(1, net.L + 1):
-        yield l, net.w[l]
-        yield l, net.b[l]
-
-
-def _empty_gradient(net: Network) -> Gradient:
-    return Gradient(
-        [None] + [np.zeros_like(w) for w in net.w[1:]],
-        [None] + [np.zeros_like(b) for b in net.b[1:]],
-    )
-
-
+@overflow_guard("X", "the gradient")
 def finite_difference_gradient(
     net: Network, X, y, *, eps: float | None = None, method: str = "central"
 ) -> Gradient:
@@ -79,33 +88,34 @@ def finite_difference_gradient(
     """
     if method not in ("central", "forward"):
         raise ValueError(f"method must be 'central' or 'forward', got {method!r}")
-    X = check_inputs(X, net.sizes[0], net.dtype)
-    Y = net._targets(y, X.shape[0])
+    X, Y = net.check_batch(X, y)
     if eps is None:
         if net.dtype == np.float64:
             eps = 1e-5 if method == "central" else 1e-7
         else:
             eps = 1e-2 if method == "central" else 1e-3
     check_positive(eps, "eps")
-    grad = _empty_gradient(net)
-    out_arrays = [g for l in range(1, net.L + 1) for g in (grad.w[l], grad.b[l])]
-    c0 = total_cost(net, X, Y) if method == "forward" else None
-    for (_, param), out in zip(_parameter_arrays(net), out_arrays):
-        p, o = param.reshape(-1), out.reshape(-1)  # views
-        for i in range(p.size):
-            old = p[i]
-            p[i] = old + eps
-            c_plus = total_cost(net, X, Y)
+    grad = Gradient.zeros_like(net)
+
+    def cost() -> float:
+        return net.mean_cost(X, Y)
+
+    c0 = cost() if method == "forward" else 0.0
+    for l in range(1, net.L + 1):
+        for param, out in ((net.w[l], grad.w[l]), (net.b[l], grad.b[l])):
             if method == "central":
-                p[i] = old - eps
-                c_minus = total_cost(net, X, Y)
-                o[i] = (c_plus - c_minus) / (2 * eps)
+                out[...] = central_differences(cost, param, eps)
             else:
-                o[i] = (c_plus - c0) / eps
-            p[i] = old
+                p, o = param.reshape(-1), out.reshape(-1)  # views
+                for i in range(p.size):
+                    old = p[i]
+                    p[i] = old + eps
+                    o[i] = (cost() - c0) / eps
+                    p[i] = old
     return grad
 
 
+@overflow_guard("X", "the gradient")
 def forward_mode_gradient(net: Network, X, y) -> Gradient:
     """The exact gradient by forward-mode differentiation: one tangent pass per parameter.
 
@@ -116,11 +126,9 @@ def forward_mode_gradient(net: Network, X, y) -> Gradient:
 
     Parameters and return value as for :func:`finite_difference_gradient`.
     """
-    X = check_inputs(X, net.sizes[0], net.dtype)
-    Y = net._targets(y, X.shape[0])
+    X, Y = net.check_batch(X, y)
     m, L = X.shape[0], net.L
-    fp = net._forward(X)
-    z, a = fp.z, fp.a
+    z, a = passes.forward(net, X)
     delta_L = net.cost.output_error(z[L], a[L], Y, net.activations[L])  # ∂C_x/∂z^L
 
     def derivative_of_cost(l: int, dz: np.ndarray) -> float:
@@ -130,7 +138,7 @@ def forward_mode_gradient(net: Network, X, y) -> Gradient:
             dz = opcount.matmul(da, net.w[k].T)
         return float(np.sum(delta_L * dz)) / m
 
-    grad = _empty_gradient(net)
+    grad = Gradient.zeros_like(net)
     for l in range(1, L + 1):
         n_out, n_in = net.w[l].shape
         for j in range(n_out):
@@ -144,6 +152,7 @@ def forward_mode_gradient(net: Network, X, y) -> Gradient:
     return grad
 
 
+@overflow_guard("X", "the gradient")
 def neuron_forward_mode_gradient(net: Network, X, y) -> Gradient:
     """The exact gradient by forward mode seeded per neuron: one tangent pass per neuron.
 
@@ -177,15 +186,13 @@ def neuron_forward_mode_gradient(net: Network, X, y) -> Gradient:
     TypeError, ValueError
         For bad inputs or targets, as :meth:`bp.network.Network.backprop`.
     """
-    X = check_inputs(X, net.sizes[0], net.dtype)
-    Y = net._targets(y, X.shape[0])
+    X, Y = net.check_batch(X, y)
     m, L = X.shape[0], net.L
-    fp = net._forward(X)
-    z, a = fp.z, fp.a
+    z, a = passes.forward(net, X)
     # ∂C_x/∂z^L, one row per example
     delta_L = net.cost.output_error(z[L], a[L], Y, net.activations[L])
 
-    grad = _empty_gradient(net)
+    grad = Gradient.zeros_like(net)
     for l in range(1, L + 1):
         for j in range(net.sizes[l]):
             dz = np.zeros_like(z[l])

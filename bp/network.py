@@ -19,6 +19,14 @@ because the input layer has no incoming weights.
 row i of Z^l being (z^l)ᵀ for example i. Each batch is then a contiguous
 slice of the data, and every product is one large matrix product.
 
+The passes themselves are in :mod:`bp.passes`, the one kernel that every
+gradient in ``bp`` runs. :class:`Network` validates what it is given, once,
+and hands validated arrays to the kernel. Its *inner* methods —
+:meth:`Network.check_batch`, :meth:`Network.mean_cost`,
+:meth:`Network.penalty`, :meth:`Network.gradient`,
+:meth:`Network.example_gradient` — are what other modules build on: the
+last four trust their inputs.
+
 The four equations of backpropagation, with δ^l = ∂C_x/∂z^l::
 
     BP1  δ^L = ∇_a C_x ⊙ σ′(z^L)
@@ -34,7 +42,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from . import opcount
+from . import opcount, passes
+from ._numerics import overflow_guard
 from ._validation import (
     check_dtype,
     check_inputs,
@@ -73,11 +82,24 @@ class Gradient:
     w: list
     b: list
 
-    def flat(self) -> np.ndarray:
-        """All partial derivatives in one vector, ordered like :meth:`bp.network.Network.get_params`."""
-        return np.concatenate(
-            [np.concatenate([w.ravel(), b.ravel()]) for w, b in zip(self.w[1:], self.b[1:])]
+    @classmethod
+    def zeros_like(cls, net: Network) -> Gradient:
+        """A gradient of zeros, one array shaped like each w^l and b^l of ``net``."""
+        return cls(
+            [None] + [np.zeros_like(w) for w in net.w[1:]],
+            [None] + [np.zeros_like(b) for b in net.b[1:]],
         )
+
+    def flat(self) -> np.ndarray:
+        """All partial derivatives in one vector, in the order of :meth:`Network.get_params`."""
+        return _flatten(self.w, self.b)
+
+
+def _flatten(w: list, b: list) -> np.ndarray:
+    """w^1 (row-major), b^1, w^2, b^2, … in one vector."""
+    return np.concatenate(
+        [np.concatenate([wl.ravel(), bl.ravel()]) for wl, bl in zip(w[1:], b[1:])]
+    )
 
 
 class Network:
@@ -192,17 +214,13 @@ class Network:
 
     def get_params(self) -> np.ndarray:
         """All parameters in one vector: w^1 (row-major), b^1, w^2, b^2, …"""
-        return np.concatenate(
-            [np.concatenate([w.ravel(), b.ravel()]) for w, b in zip(self.w[1:], self.b[1:])]
-        )
+        return _flatten(self.w, self.b)
 
     def set_params(self, theta: np.ndarray) -> None:
         """Set all parameters from a vector laid out as :meth:`get_params` returns."""
         theta = np.asarray(theta)
         if theta.shape != (self.n_parameters,):
-            raise ValueError(
-                f"theta must have shape ({self.n_parameters},), got {theta.shape}"
-            )
+            raise ValueError(f"theta must have shape ({self.n_parameters},), got {theta.shape}")
         if not np.all(np.isfinite(theta)):
             raise ValueError("theta contains NaN or infinity")
         i = 0
@@ -222,6 +240,53 @@ class Network:
         new.activations = list(self.activations)
         return new
 
+    # ------------------------------------------------------- validation
+    def check_batch(self, X, y=None, *, x_name: str = "X", y_name: str = "y"):
+        """Validate a batch once, for the inner methods that trust their inputs.
+
+        Parameters
+        ----------
+        X : array_like, shape (m, n_0)
+            One example per row.
+        y : array_like, optional
+            (m, n_L) targets or, for a classifier, m integer class labels
+            (one-hot encoded here).
+        x_name, y_name : str
+            The argument names used in error messages.
+
+        Returns
+        -------
+        X : ndarray
+            C-contiguous, of the network's dtype, finite.
+        Y : ndarray or None
+            (m, n_L) targets in the cost's domain, or None without ``y``.
+
+        Raises
+        ------
+        TypeError, ValueError
+            Naming ``x_name`` or ``y_name`` and what was expected.
+        """
+        X = check_inputs(X, self.sizes[0], self.dtype, x_name)
+        if y is None:
+            return X, None
+        Y = check_targets(y, self.sizes[-1], X.shape[0], self.dtype, y_name)
+        self.cost.check_targets(Y, y_name)
+        return X, Y
+
+    def check_example(self, x, y):
+        """Validate one example: ``x`` of shape (n_0,), ``y`` of shape (n_L,) or a class label.
+
+        Returns the validated vectors (x, y), y one-hot for a label; raises
+        like :meth:`check_batch`, naming ``x`` and ``y``.
+        """
+        y_arr = np.asarray(y)
+        if y_arr.ndim == 0 and np.issubdtype(y_arr.dtype, np.integer):
+            y_arr = y_arr.reshape(1)
+        else:
+            y_arr = y_arr.reshape(1, -1) if y_arr.ndim == 1 else y_arr
+        X, Y = self.check_batch(np.reshape(np.asarray(x), (1, -1)), y_arr, x_name="x")
+        return X[0], Y[0]
+
     # -------------------------------------------------------- forward pass
     def forward(self, X) -> ForwardPass:
         """Forward propagation over a mini-batch, keeping z^l and a^l of every layer.
@@ -235,27 +300,33 @@ class Network:
         -------
         ForwardPass
             ``z[l]``, ``a[l]`` of shape (m, n_l) for l = 1..L; ``a[0]`` is X.
-        """
-        return self._forward(check_inputs(X, self.sizes[0], self.dtype))
 
-    def _forward(self, X: np.ndarray) -> ForwardPass:
-        z: list = [None]
-        a: list = [X]
-        for l in range(1, self.L + 1):
-            # Z^l = A^{l-1} (w^l)ᵀ + b^l
-            z.append(opcount.matmul(a[l - 1], self.w[l].T) + self.b[l])
-            a.append(self.activations[l](z[l]))  # A^l = σ(Z^l)
-        return ForwardPass(z, a)
+        Raises
+        ------
+        TypeError, ValueError
+            For inputs that are not an (m, n_0) array of finite numbers.
+        FloatingPointError
+            If inputs or parameters are so large that the pass overflows.
+        """
+        X, _ = self.check_batch(X)
+        with overflow_guard("X", "the forward pass"):
+            return ForwardPass(*passes.forward(self, X))
 
     def feedforward(self, X) -> np.ndarray:
         """The output a^L for a batch X of shape (m, n_0); returns shape (m, n_L)."""
         return self.forward(X).output
 
     # --------------------------------------------------------------- cost
-    def _penalty(self) -> float:
+    def penalty(self) -> float:
+        """The weight-decay term (λ/2) Σ_l ‖w^l‖² of the cost (0 without decay)."""
         if self.weight_decay == 0:
             return 0.0
         return 0.5 * self.weight_decay * sum(float(np.sum(w * w)) for w in self.w[1:])
+
+    def mean_cost(self, X: np.ndarray, Y: np.ndarray) -> float:
+        """C = (1/m) Σ_x C_x + (λ/2) Σ_l ‖w^l‖² for a batch from :meth:`check_batch` (trusted)."""
+        z, a = passes.forward(self, X)
+        return float(np.mean(self.cost.value(z[-1], a[-1], Y))) + self.penalty()
 
     def cost_value(self, X, y) -> float:
         """The cost C = (1/m) Σ_x C_x + (λ/2) Σ_l ‖w^l‖² on a batch.
@@ -263,22 +334,17 @@ class Network:
         ``y`` is an (m, n_L) array of targets or, for a classifier, m
         integer class labels.
         """
-        X = check_inputs(X, self.sizes[0], self.dtype)
-        Y = self._targets(y, X.shape[0])
-        fp = self._forward(X)
-        return float(np.mean(self.cost.value(fp.z[-1], fp.a[-1], Y))) + self._penalty()
-
-    def _targets(self, y, m: int, argument: str = "y") -> np.ndarray:
-        Y = check_targets(y, self.sizes[-1], m, self.dtype, argument)
-        self.cost.check_targets(Y, argument)
-        return Y
+        X, Y = self.check_batch(X, y)
+        with overflow_guard("X", "the cost"):
+            return self.mean_cost(X, Y)
 
     # ------------------------------------------------------- backpropagation
     def backprop(self, X, y) -> Gradient:
         """The gradient of the mean cost on a mini-batch, fully matrix-based.
 
         One forward pass, then one backward pass that applies BP1–BP4 to all
-        m examples at once (each row of δ^l is one example's error).
+        m examples at once (each row of δ^l is one example's error): the
+        kernel :func:`bp.passes.forward` and :func:`bp.passes.backward`.
 
         Parameters
         ----------
@@ -289,27 +355,24 @@ class Network:
         -------
         Gradient
             ``w[l]`` = ∂C/∂w^l (shape (n_l, n_{l−1})), ``b[l]`` = ∂C/∂b^l.
-        """
-        X = check_inputs(X, self.sizes[0], self.dtype)
-        return self._backprop(X, self._targets(y, X.shape[0]))
 
-    def _backprop(self, X: np.ndarray, Y: np.ndarray) -> Gradient:
-        L, w, m = self.L, self.w, X.shape[0]
-        fp = self._forward(X)
-        z, a = fp.z, fp.a
-        nabla_w: list = [None] * (L + 1)
-        nabla_b: list = [None] * (L + 1)
-        delta = self.cost.output_error(z[L], a[L], Y, self.activations[L])  # BP1
-        for l in range(L, 0, -1):
-            if l < L:
-                sigma = self.activations[l]
-                delta = opcount.matmul(delta, w[l + 1])  # BP2
-                delta = delta * sigma.derivative(z[l], a[l])
-            nabla_b[l] = delta.sum(axis=0) / m  # BP3, averaged over the batch
-            nabla_w[l] = opcount.matmul(delta.T, a[l - 1]) / m  # BP4, averaged
-            if self.weight_decay:
-                nabla_w[l] += self.weight_decay * w[l]
-        return Gradient(nabla_w, nabla_b)
+        Raises
+        ------
+        TypeError, ValueError
+            For a batch that does not fit the network (see :meth:`check_batch`).
+        FloatingPointError
+            If inputs or parameters are so large that the computation overflows.
+        """
+        X, Y = self.check_batch(X, y)
+        with overflow_guard("X", "backpropagation"):
+            return self.gradient(X, Y)
+
+    def gradient(self, X: np.ndarray, Y: np.ndarray) -> Gradient:
+        """:meth:`backprop` for a batch from :meth:`check_batch` (trusted, no checks)."""
+        grad = Gradient.zeros_like(self)
+        z, a = passes.forward(self, X)
+        passes.backward(self, z, a, grad, Y=Y)
+        return grad
 
     def backprop_example(self, x, y) -> Gradient:
         """The gradient of the cost C_x of **one** example, in the text's vector form.
@@ -324,16 +387,16 @@ class Network:
         Gradient
             ∂C_x/∂w^l and ∂C_x/∂b^l (plus λ w^l when there is weight decay).
         """
-        x = check_inputs(np.reshape(np.asarray(x), (1, -1)), self.sizes[0], self.dtype, "x")[0]
-        y_arr = np.asarray(y)
-        if y_arr.ndim == 0 and np.issubdtype(y_arr.dtype, np.integer):
-            y_arr = y_arr.reshape(1)
-        else:
-            y_arr = y_arr.reshape(1, -1) if y_arr.ndim == 1 else y_arr
-        Y = self._targets(y_arr, 1)
-        return self._backprop_example(x, Y[0])
+        x, y = self.check_example(x, y)
+        with overflow_guard("x", "backpropagation"):
+            return self.example_gradient(x, y)
 
-    def _backprop_example(self, x: np.ndarray, y: np.ndarray) -> Gradient:
+    def example_gradient(self, x: np.ndarray, y: np.ndarray) -> Gradient:
+        """BP1–BP4 for one validated example, as the text writes them (column vectors).
+
+        The reference form for reading; :func:`bp.passes.backward` computes
+        the same for a batch, and a test holds the two together.
+        """
         L, w, b = self.L, self.w, self.b
         z: list = [None]
         a: list = [x]
@@ -361,21 +424,18 @@ class Network:
         Same result as :meth:`backprop`, one example at a time: the book
         compares the two for speed.
         """
-        X = check_inputs(X, self.sizes[0], self.dtype)
-        Y = self._targets(y, X.shape[0])
+        X, Y = self.check_batch(X, y)
         m = X.shape[0]
-        total = None
-        for i in range(m):
-            g = self._backprop_example(X[i], Y[i])
-            if total is None:
-                total = g
-            else:
+        total = Gradient.zeros_like(self)
+        with overflow_guard("X", "backpropagation"):
+            for i in range(m):
+                g = self.example_gradient(X[i], Y[i])
                 for l in range(1, self.L + 1):
-                    total.w[l] = total.w[l] + g.w[l]
-                    total.b[l] = total.b[l] + g.b[l]
+                    total.w[l] += g.w[l]
+                    total.b[l] += g.b[l]
         for l in range(1, self.L + 1):
-            total.w[l] = total.w[l] / m
-            total.b[l] = total.b[l] / m
+            total.w[l] /= m
+            total.b[l] /= m
         return total
 
     # ----------------------------------------------------------- evaluation
@@ -388,9 +448,11 @@ class Network:
 
         ``y`` holds m integer labels or (m, n_L) one-hot rows.
         """
-        X = check_inputs(X, self.sizes[0], self.dtype)
+        X, _ = self.check_batch(X)
         labels = check_labels(y, X.shape[0], self.sizes[-1])
-        return float(np.mean(self._forward(X).output.argmax(axis=1) == labels))
+        with overflow_guard("X", "the forward pass"):
+            _, a = passes.forward(self, X)
+        return float(np.mean(a[-1].argmax(axis=1) == labels))
 
 
 def _check_sizes(sizes) -> tuple[int, ...]:

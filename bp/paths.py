@@ -7,8 +7,8 @@ output layer, each path contributing the product of its local derivatives,
     δ^l_j = Σ_paths σ′(z^l_j) · [Π_{l′=l+1}^{L−1} w^{l′}_{i_{l′} i_{l′−1}} σ′(z^{l′}_{i_{l′}})]
                    · w^L_{i_L i_{L−1}} δ^L_{i_L}
 
-(i_l = j; δ^L comes from BP1). A neuron of layer l has Π_{l′>l} n_{l′} such paths: exponentially many in
-the depth. Backpropagation computes the same sums, but layer by layer: the
+(i_l = j; δ^L comes from BP1). A neuron of layer l has Π_{l′>l} n_{l′} such paths:
+exponentially many in the depth. Backpropagation computes the same sums, but layer by layer: the
 sum over all paths from layer l+1 onwards is δ^{l+1}, computed once and
 reused by every path through layer l+1 (dynamic programming).
 
@@ -24,7 +24,8 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from . import opcount
+from . import opcount, passes
+from ._numerics import overflow_guard
 from .network import Gradient, Network
 
 __all__ = [
@@ -115,16 +116,16 @@ def path_sum_gradient(net: Network, x, y) -> tuple[Gradient, int]:
             f"this network has {total} paths; path_sum_gradient enumerates them one by one "
             f"and accepts at most {MAX_PATHS}"
         )
-    # Validate exactly as backprop_example does, and reuse its forward pass and δ^L.
-    reference = net.backprop_example(x, y)
+    x, y = net.check_example(x, y)
+    with overflow_guard("x", "the path sums"):
+        return _path_sum_gradient(net, x[None, :], y[None, :])
+
+
+def _path_sum_gradient(net: Network, X: np.ndarray, Y: np.ndarray) -> tuple[Gradient, int]:
     L, w = net.L, net.w
-    xv = np.asarray(x, dtype=net.dtype).reshape(-1)
-    z: list = [None]
-    a: list = [xv]
-    for l in range(1, L + 1):
-        z.append(w[l] @ a[l - 1] + net.b[l])
-        a.append(net.activations[l](z[l]))
-    delta_L = reference.b[L]  # BP3: ∂C_x/∂b^L = δ^L
+    z, a = passes.forward(net, X)  # one example as a batch of one row
+    z, a = [None] + [zl[0] for zl in z[1:]], [al[0] for al in a]
+    delta_L = net.cost.output_error(z[L][None], a[L][None], Y, net.activations[L])[0]  # BP1
     sp = [None] + [net.activations[l].derivative(z[l], a[l]) for l in range(1, L)]  # σ′(z^l)
     deltas: list = [None] * (L + 1)
     deltas[L] = delta_L

@@ -1,4 +1,4 @@
-"""Training by mini-batch stochastic gradient descent.
+"""Training by mini-batch stochastic gradient descent (``bp.train``).
 
 Each epoch shuffles the training set once (a permutation from a seeded
 ``numpy.random.Generator``), then walks through it in mini-batches; each
@@ -10,24 +10,20 @@ batch gives a gradient by backpropagation and one update
 of the cost and accuracy per epoch instead of printing them; pass
 ``verbose=True`` to see one line per epoch as it goes.
 
-**The fast path.** ``Network._backprop`` is the book's form of the four
-equations: every call allocates new arrays for Z^l, A^l, δ^l and the
-gradient. Training evaluates the same equations thousands of times on
-batches of one size, so :func:`train` runs them through a workspace
-(:class:`_Workspace`): the same lines, BP1 to BP4, writing into arrays
-allocated once per call of ``train`` (NumPy's ``out=`` arguments and
-in-place operators). Three further differences, none of them in the
+Every step runs the kernel of :mod:`bp.passes`, the same as
+:meth:`bp.network.Network.backprop`, with three choices that change no
 arithmetic the book describes:
 
-* the 1/m of the batch mean is applied once, to δ^L, instead of to every
-  gradient array (the sums of BP3 and BP4 then give the mean directly);
-* δ^l is written over Z^l, which is not needed once σ′(Z^l) is known;
+* the passes write into :class:`bp.passes.Buffers` allocated once per call
+  of :func:`train`, instead of allocating new arrays for every batch;
+* the step size η is folded into δ^L with the batch mean's 1/m
+  (``scale=η``), so BP3 and BP4 give the step η ∂C/∂θ directly;
 * each shuffled mini-batch is gathered into one reused array, instead of
   copying the whole shuffled training set every epoch.
 
-The result equals ``_backprop`` followed by the update, up to rounding
-(the tests check it). The book's appendix *How fast is bp?* measures what
-this buys.
+The data are validated once, when :func:`train` is called; the per-epoch
+history is evaluated on those validated arrays. The book's appendix *How
+fast is bp?* measures what each choice buys.
 """
 
 from __future__ import annotations
@@ -38,9 +34,9 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from . import opcount
-from ._validation import check_inputs, check_positive
-from .activations import Sigmoid, Tanh, sigmoid
+from . import passes
+from ._numerics import overflow_guard
+from ._validation import check_positive
 from .network import Gradient, Network
 
 __all__ = ["History", "train", "evaluate", "step_decay", "inverse_time_decay"]
@@ -84,115 +80,36 @@ def _is_labels(y) -> bool:
 
 
 def evaluate(net: Network, X, y) -> dict:
-    """Cost (with weight decay) and, for integer class labels, accuracy on (X, y)."""
-    X = check_inputs(X, net.sizes[0], net.dtype)
-    Y = net._targets(y, X.shape[0])
-    fp = net._forward(X)
-    out = {"cost": float(np.mean(net.cost.value(fp.z[-1], fp.a[-1], Y))) + net._penalty()}
-    if _is_labels(y):
-        out["accuracy"] = float(np.mean(fp.output.argmax(axis=1) == np.asarray(y)))
+    """Cost (with weight decay) and, for integer class labels, accuracy on (X, y).
+
+    Raises
+    ------
+    TypeError, ValueError
+        For a batch that does not fit the network (see
+        :meth:`bp.network.Network.check_batch`).
+    """
+    X, Y = net.check_batch(X, y)
+    with overflow_guard("X", "the evaluation"):
+        return _evaluate(net, X, Y, np.asarray(y) if _is_labels(y) else None)
+
+
+def _evaluate(net: Network, X: np.ndarray, Y: np.ndarray, labels) -> dict:
+    """:func:`evaluate` on validated arrays (``labels``: the class labels, or None)."""
+    z, a = passes.forward(net, X)
+    out = {"cost": float(np.mean(net.cost.value(z[-1], a[-1], Y))) + net.penalty()}
+    if labels is not None:
+        out["accuracy"] = float(np.mean(a[-1].argmax(axis=1) == labels))
     return out
 
 
-# ------------------------------------------------------------------ fast path
-class _Workspace:
-    """Work arrays for mini-batches of up to ``batch_size`` examples.
-
-    ``x``, ``y``   one gathered mini-batch A^0 and its targets;
-    ``z[l]``       Z^l during the forward pass, then δ^l during the backward
-                   pass (δ^l takes the place of Z^l once σ′(Z^l) is known);
-    ``a[l]``       A^l;
-    ``scratch``    room for one (m, n_l) temporary, such as σ′(Z^l);
-    ``grad``       ∂C/∂w^l and ∂C/∂b^l.
-
-    A batch of k < ``batch_size`` examples (the last one of an epoch) uses
-    the first k rows of each array.
-    """
-
-    def __init__(self, net: Network, batch_size: int) -> None:
-        m, dtype, sizes = batch_size, net.dtype, net.sizes
-        self.x = np.empty((m, sizes[0]), dtype)
-        self.y = np.empty((m, sizes[-1]), dtype)
-        self.z: list = [None] + [np.empty((m, n), dtype) for n in sizes[1:]]
-        self.a: list = [None] + [np.empty((m, n), dtype) for n in sizes[1:]]
-        self.scratch = np.empty(m * max(sizes[1:]), dtype)
-        self.grad = Gradient(
-            [None] + [np.empty_like(w) for w in net.w[1:]],
-            [None] + [np.empty_like(b) for b in net.b[1:]],
-        )
-
-    def temporary(self, like: np.ndarray) -> np.ndarray:
-        """The scratch array, viewed with the shape of ``like``."""
-        return self.scratch[: like.size].reshape(like.shape)
-
-
-def _activate(sigma, z: np.ndarray, ws: _Workspace, l: int) -> np.ndarray:
-    """A^l = σ(Z^l): into ``ws.a[l]`` for the sigmoid and tanh, else ``sigma(z)``."""
-    if type(sigma) is Sigmoid:
-        return sigmoid(z, out=ws.a[l][: z.shape[0]], work=ws.temporary(z))
-    if type(sigma) is Tanh:
-        return np.tanh(z, out=ws.a[l][: z.shape[0]])
-    return sigma(z)
-
-
-def _derivative(sigma, z: np.ndarray, a: np.ndarray, ws: _Workspace) -> np.ndarray:
-    """σ′(Z^l), computed as ``sigma.derivative`` does, into the scratch array when it can."""
-    if type(sigma) is Sigmoid:  # a (1 − a)
-        s = np.subtract(1, a, out=ws.temporary(a))
-        s *= a
-        return s
-    if type(sigma) is Tanh:  # 1 − a²
-        s = np.multiply(a, a, out=ws.temporary(a))
-        np.subtract(1, s, out=s)
-        return s
-    return sigma.derivative(z, a)
-
-
-def _forward_into(net: Network, X: np.ndarray, ws: _Workspace) -> tuple[list, list]:
-    """``Network._forward`` into the workspace; returns the lists z and a."""
-    z: list = [None]
-    a: list = [X]
-    for l in range(1, net.L + 1):
-        z_l = opcount.matmul(a[l - 1], net.w[l].T, out=ws.z[l][: X.shape[0]])
-        z_l += net.b[l]  # Z^l = A^{l-1} (w^l)ᵀ + b^l
-        z.append(z_l)
-        a.append(_activate(net.activations[l], z_l, ws, l))  # A^l = σ(Z^l)
-    return z, a
-
-
-def _backprop_into(
-    net: Network, X: np.ndarray, Y: np.ndarray, ws: _Workspace
-) -> Gradient:
-    """``Network._backprop``, into the work arrays ``ws``.
-
-    The gradient of the mean cost on the batch (X, Y). Returns ``ws.grad``,
-    which the next call overwrites.
-    """
-    L, w, m = net.L, net.w, X.shape[0]
-    z, a = _forward_into(net, X, ws)
-    nabla_w, nabla_b = ws.grad.w, ws.grad.b
-    delta = net.cost.output_error(z[L], a[L], Y, net.activations[L])  # BP1
-    delta = np.divide(delta, m, out=z[L])  # 1/m of the mean, once; over Z^L
-    for l in range(L, 0, -1):
-        if l < L:
-            sigma_prime = _derivative(net.activations[l], z[l], a[l], ws)
-            delta = opcount.matmul(delta, w[l + 1], out=z[l])  # over Z^l
-            delta *= sigma_prime  # BP2: δ^l = (δ^{l+1} w^{l+1}) ⊙ σ′(z^l)
-        np.sum(delta, axis=0, out=nabla_b[l])  # BP3 (the 1/m is in delta)
-        opcount.matmul(delta.T, a[l - 1], out=nabla_w[l])  # BP4
-        if net.weight_decay:
-            nabla_w[l] += net.weight_decay * w[l]
-    return ws.grad
-
-
-def _update(net: Network, grad: Gradient, eta: float, momentum: float, velocity) -> None:
-    """One SGD step in place; ``grad`` is used up (scaled by η in place)."""
+# ------------------------------------------------------------------ the steps
+def _update(net: Network, step: Gradient, momentum: float, velocity) -> None:
+    """One SGD update in place, from ``step`` = η ∂C/∂θ."""
     for l in range(1, net.L + 1):
         for theta, g, v in (
-            (net.w[l], grad.w[l], None if velocity is None else velocity.w[l]),
-            (net.b[l], grad.b[l], None if velocity is None else velocity.b[l]),
+            (net.w[l], step.w[l], None if velocity is None else velocity.w[l]),
+            (net.b[l], step.b[l], None if velocity is None else velocity.b[l]),
         ):
-            g *= eta  # η ∂C/∂θ, without a temporary as large as θ
             if momentum:
                 v *= momentum
                 v -= g  # v ← μ v − η ∂C/∂θ
@@ -201,16 +118,16 @@ def _update(net: Network, grad: Gradient, eta: float, momentum: float, velocity)
                 theta -= g  # θ ← θ − η ∂C/∂θ
 
 
-def _gather(X: np.ndarray, Y: np.ndarray, rows: np.ndarray, ws: _Workspace) -> tuple:
-    """Copy the examples ``rows`` of (X, Y) into the workspace: one shuffled mini-batch."""
+def _gather(X: np.ndarray, Y: np.ndarray, rows: np.ndarray, xb: np.ndarray, yb: np.ndarray):
+    """Copy the examples ``rows`` of (X, Y) into ``xb``, ``yb``: one shuffled mini-batch."""
     k = rows.size
     return (
-        np.take(X, rows, axis=0, out=ws.x[:k], mode="clip"),
-        np.take(Y, rows, axis=0, out=ws.y[:k], mode="clip"),
+        np.take(X, rows, axis=0, out=xb[:k], mode="clip"),
+        np.take(Y, rows, axis=0, out=yb[:k], mode="clip"),
     )
 
 
-def _epoch(net, X, Y, order, batch_size, eta, momentum, velocity, ws) -> None:
+def _epoch(net, X, Y, order, batch_size, eta, momentum, velocity, work, step, xb, yb) -> None:
     """One pass over (X, Y) in mini-batches, one SGD update per batch.
 
     ``order`` is the epoch's permutation of the examples, or None to keep
@@ -220,9 +137,10 @@ def _epoch(net, X, Y, order, batch_size, eta, momentum, velocity, ws) -> None:
         if order is None:
             Xb, Yb = X[i : i + batch_size], Y[i : i + batch_size]
         else:
-            Xb, Yb = _gather(X, Y, order[i : i + batch_size], ws)
-        grad = _backprop_into(net, Xb, Yb, ws)
-        _update(net, grad, eta, momentum, velocity)
+            Xb, Yb = _gather(X, Y, order[i : i + batch_size], xb, yb)
+        z, a = passes.forward(net, Xb, work=work)
+        passes.backward(net, z, a, step, Y=Yb, scale=eta, work=work)  # step = η ∂C/∂θ
+        _update(net, step, momentum, velocity)
 
 
 def train(
@@ -292,14 +210,17 @@ def train(
         learning rate, batch size or epoch count, a momentum outside
         [0, 1), or early stopping without validation data.
     """
-    X = check_inputs(X, net.sizes[0], net.dtype)
+    X, Y = net.check_batch(X, y)
     m = X.shape[0]
-    Y = net._targets(y, m)
     labels = np.asarray(y) if _is_labels(y) else None
     check_positive(epochs, "epochs", integer=True)
     check_positive(batch_size, "batch_size", integer=True)
     check_positive(learning_rate, "learning_rate")
-    if isinstance(momentum, bool) or not isinstance(momentum, (int, float)) or not 0 <= momentum < 1:
+    if (
+        isinstance(momentum, bool)
+        or not isinstance(momentum, (int, float))
+        or not 0 <= momentum < 1
+    ):
         raise ValueError(f"momentum must be a number in [0, 1), got {momentum!r}")
     if early_stopping is not None:
         check_positive(early_stopping, "early_stopping", integer=True)
@@ -308,19 +229,17 @@ def train(
     if validation is not None:
         if not (isinstance(validation, tuple) and len(validation) == 2):
             raise TypeError("validation must be a tuple (X_val, y_val)")
-        X_val = check_inputs(validation[0], net.sizes[0], net.dtype, "validation[0]")
-        net._targets(validation[1], X_val.shape[0], "validation[1]")
-        validation = (X_val, validation[1])
+        X_val, Y_val = net.check_batch(*validation, x_name="validation[0]", y_name="validation[1]")
+        val_labels = np.asarray(validation[1]) if _is_labels(validation[1]) else None
 
     rng = np.random.default_rng(seed)
     momentum = float(momentum)  # Python floats keep float32 arrays float32
-    velocity = None
-    if momentum:
-        velocity = Gradient(
-            [None] + [np.zeros_like(w) for w in net.w[1:]],
-            [None] + [np.zeros_like(b) for b in net.b[1:]],
-        )
-    ws = _Workspace(net, min(batch_size, m))
+    velocity = Gradient.zeros_like(net) if momentum else None
+    rows = min(batch_size, m)
+    work = passes.Buffers(net.sizes, net.dtype, rows)
+    step = Gradient.zeros_like(net)
+    xb = np.empty((rows, net.sizes[0]), net.dtype)
+    yb = np.empty((rows, net.sizes[-1]), net.dtype)
     history = History()
     best_cost, best_params, since_best = np.inf, None, 0
 
@@ -331,20 +250,20 @@ def train(
         # A too-large learning rate can overflow mid-epoch; silence NumPy's warnings
         # there and report divergence once, clearly, at the end of the epoch.
         with np.errstate(over="ignore", invalid="ignore"):
-            _epoch(net, X, Y, order, batch_size, eta, momentum, velocity, ws)
+            _epoch(net, X, Y, order, batch_size, eta, momentum, velocity, work, step, xb, yb)
         history.seconds.append(time.perf_counter() - start)
         history.epoch.append(epoch + 1)
         history.learning_rate.append(float(eta))
         with np.errstate(over="ignore", invalid="ignore"):
             diverged = not all(np.isfinite(p).all() for p in net.w[1:] + net.b[1:])
             if not diverged and monitor:
-                ev = evaluate(net, X, labels if labels is not None else Y)
+                ev = _evaluate(net, X, Y, labels)
                 history.train_cost.append(ev["cost"])
                 if "accuracy" in ev:
                     history.train_accuracy.append(ev["accuracy"])
                 diverged = not np.isfinite(ev["cost"])
             if not diverged and validation is not None:
-                ev = evaluate(net, *validation)
+                ev = _evaluate(net, X_val, Y_val, val_labels)
                 history.val_cost.append(ev["cost"])
                 if "accuracy" in ev:
                     history.val_accuracy.append(ev["accuracy"])
