@@ -179,15 +179,3 @@ def test_set_params_checks(net):
     theta[0] = np.nan
     with pytest.raises(ValueError, match="theta contains NaN"):
         net.set_params(theta)
-
-
-def test_finite_difference_arguments(net, X):
-    with pytest.raises(ValueError, match="method"):
-        bp.finite_difference_gradient(net, X, LABELS, method="backward")
-    with pytest.raises(ValueError, match="eps"):
-        bp.finite_difference_gradient(net, X, LABELS, eps=-1e-3)
-
-
-def test_relative_error_shape_mismatch():
-    with pytest.raises(ValueError, match="same size"):
-        bp.relative_error(np.zeros(3), np.zeros(4))

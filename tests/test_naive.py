@@ -3,16 +3,21 @@
 Forward mode seeded per neuron (``neuron_forward_mode_gradient``) is compared with
 backpropagation and with centred finite differences, for every activation and cost,
 with weight decay and labels, and its inputs are validated like ``Network.backprop``.
+Over random networks (Hypothesis), forward mode matches backpropagation and one-sided
+differences are first-order accurate.
 """
 
 from __future__ import annotations
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
 
 import bp
 from bp import naive
+from bp.gradcheck import relative_error
 from conftest import HIDDEN, OUTPUT_COST, make_problem
+from strategies import problems
 
 
 def _problem(sizes, hidden, output, cost, m=5, seed=0, weight_decay=0.0):
@@ -64,3 +69,37 @@ def test_bad_inputs_raise_like_backprop():
         naive.neuron_forward_mode_gradient(net, X[:, :2], Y)
     with pytest.raises(ValueError, match="y"):
         naive.neuron_forward_mode_gradient(net, X, Y[:, :1])
+
+
+# --- properties over random networks (Hypothesis, tests/strategies.py) ---------------
+
+
+@settings(max_examples=60, deadline=None)
+@given(problems())
+def test_backprop_matches_forward_mode(problem):
+    net, X, Y = problem
+    g = net.backprop(X, Y).flat()
+    h = bp.forward_mode_gradient(net, X, Y).flat()
+    assert relative_error(g, h) <= 1e-10
+
+
+@settings(max_examples=30, deadline=None)
+@given(problems())
+def test_one_sided_differences_are_first_order_accurate(problem):
+    net, X, Y = problem
+    g = net.backprop(X, Y).flat()
+    h = bp.finite_difference_gradient(net, X, Y, method="forward").flat()
+    assert np.max(np.abs(g - h)) <= 1e-5 * max(1.0, np.max(np.abs(g)))
+
+
+# --- bad arguments ------------------------------------------------------------------
+
+
+def test_finite_difference_arguments():
+    net = bp.Network([4, 5, 3], ["sigmoid", "softmax"], "log_likelihood", seed=0)
+    X = np.random.default_rng(0).standard_normal((6, 4))
+    labels = np.array([0, 1, 2, 0, 1, 2])
+    with pytest.raises(ValueError, match="method"):
+        bp.finite_difference_gradient(net, X, labels, method="backward")
+    with pytest.raises(ValueError, match="eps"):
+        bp.finite_difference_gradient(net, X, labels, eps=-1e-3)
