@@ -374,14 +374,18 @@ def check_path(path: object, argument: str = "path") -> str:
 
 
 # ------------------------------------------------------------------ arrays
+def _is_real_dtype(dtype: np.dtype[Any]) -> bool:
+    """Integers, floats and bools; not complex numbers, strings or objects."""
+    return dtype != object and (
+        dtype == np.bool_
+        or (np.issubdtype(dtype, np.number) and not np.issubdtype(dtype, np.complexfloating))
+    )
+
+
 def as_float_array(x: ArrayLike, argument: str, dtype: DTypeLike) -> np.ndarray:
     """Convert to a float array of ``dtype``; reject non-numeric data and NaN/inf."""
     arr = np.asarray(x)
-    if (
-        arr.dtype == object
-        or not (np.issubdtype(arr.dtype, np.number) or arr.dtype == np.bool_)
-        or np.issubdtype(arr.dtype, np.complexfloating)
-    ):
+    if not _is_real_dtype(arr.dtype):
         raise TypeError(f"{argument} must hold real numbers, got dtype {arr.dtype}")
     arr = arr.astype(dtype, copy=False)
     if not np.all(np.isfinite(arr)):
@@ -422,20 +426,40 @@ def check_array(
     return arr
 
 
-def check_vector(v: ArrayLike, n: int, argument: str, dtype: DTypeLike = np.float64) -> np.ndarray:
-    """A finite float vector of shape (n,).
+def check_vector(
+    v: ArrayLike, n: int, argument: str, dtype: DTypeLike = np.float64, note: str = ""
+) -> np.ndarray:
+    """A finite real vector of shape (n,), as an array of ``dtype``.
+
+    ``note`` (a few words) is put in parentheses after the expected shape.
+
+    Raises
+    ------
+    TypeError
+        If ``v`` does not hold real numbers.
+    ValueError
+        If its shape is not (n,) or it contains NaN or infinity.
 
     Examples
     --------
-    >>> check_vector([1, 2, 3], 2, "v")
+    >>> check_vector([1, 2], 2, "v")
+    array([1., 2.])
+    >>> check_vector([1, 2, 3], 2, "v", note="one entry per parameter")
     Traceback (most recent call last):
     ...
-    ValueError: v must have shape (2,), got (3,)
+    ValueError: v must have shape (2,) (one entry per parameter), got (3,)
+    >>> check_vector(["a", "b"], 2, "v")
+    Traceback (most recent call last):
+    ...
+    TypeError: v must be a real vector, got dtype <U1
     """
-    arr = check_array(v, argument, dtype=dtype)
+    arr = np.asarray(v)
+    if not _is_real_dtype(arr.dtype):
+        raise TypeError(f"{argument} must be a real vector, got dtype {arr.dtype}")
     if arr.shape != (n,):
-        raise ValueError(f"{argument} must have shape ({n},), got {arr.shape}")
-    return arr
+        hint = f" ({note})" if note else ""
+        raise ValueError(f"{argument} must have shape ({n},){hint}, got {arr.shape}")
+    return as_float_array(arr, argument, dtype)
 
 
 def check_inputs(x: ArrayLike, n_in: int, dtype: DTypeLike, argument: str = "X") -> np.ndarray:
@@ -598,7 +622,8 @@ def overflow_as_error(argument: str) -> Iterator[None]:
     ValueError: X is too large: computing with it overflows (overflow encountered in multiply)
     """
     try:
-        with np.errstate(over="raise", invalid="raise"):
+        # underflow to 0 stays silent: the stable forms rely on it (e^(−|z|) for large |z|)
+        with np.errstate(over="raise", invalid="raise", divide="raise", under="ignore"):
             yield
     except FloatingPointError as err:
         raise ValueError(f"{argument} is too large: computing with it overflows ({err})") from None

@@ -43,8 +43,7 @@ from collections.abc import Callable
 import numpy as np
 
 from . import passes
-from ._numerics import overflow_guard
-from ._validation import as_float_array, check_nonnegative, check_positive
+from ._validation import as_float_array, check_nonnegative, check_positive, overflow_as_error
 from .naive import central_differences
 from .network import Gradient, Network
 
@@ -176,7 +175,7 @@ class SparseAutoencoder:
         return self.net.check_batch(X)[0]
 
     # ------------------------------------------------------------ cost, gradient
-    @overflow_guard("X", "the cost")
+    @overflow_as_error("X")
     def cost_and_gradient(self, theta, X) -> tuple[float, np.ndarray]:
         """J(θ) on the batch X and its gradient ∇J(θ), by backpropagation.
 
@@ -196,7 +195,7 @@ class SparseAutoencoder:
         net, m = self.net, X.shape[0]
         rho, beta = self.sparsity, self.beta
         # Forward pass over the whole batch first: ρ̂ is needed by δ^1.
-        z, a = passes.forward(net, X)
+        z, a = passes.forward(net, X, check="X")
         rho_hat = np.clip(a[1].mean(axis=0), 1e-12, 1 - 1e-12)  # ρ̂_j, shape (s,)
         J = (
             float(np.mean(net.cost.value(z[2], a[2], X)))  # (1/m) Σ ½‖a^2 − x‖²

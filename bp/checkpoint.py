@@ -34,7 +34,7 @@ from math import comb
 import numpy as np
 
 from . import opcount, passes
-from ._numerics import overflow_guard
+from ._validation import overflow_as_error
 from .network import Gradient, Network
 
 __all__ = [
@@ -92,7 +92,7 @@ def checkpointed_backprop(net: Network, X, y, every: int | None = None) -> Gradi
     """
     X, Y = net.check_batch(X, y)
     k = default_every(net.L) if every is None else _check_every(every, net.L)
-    with overflow_guard("X", "backpropagation"):
+    with overflow_as_error("X"):
         return _checkpointed_backprop(net, X, Y, k)
 
 
@@ -103,9 +103,9 @@ def _checkpointed_backprop(net: Network, X: np.ndarray, Y: np.ndarray, every: in
     # 1. Forward pass: keep the checkpoints only, and the top segment, computed last.
     kept = {0: X}
     for start, end in bounds[:-1]:
-        kept[end] = passes.forward(net, kept[start], start=start, end=end)[1][end]
+        kept[end] = passes.forward(net, kept[start], start=start, end=end, check="X")[1][end]
     top = bounds[-1][0]
-    z, a = passes.forward(net, kept.pop(top), start=top)
+    z, a = passes.forward(net, kept.pop(top), start=top, check="X")
     # 2. Backward pass, one segment at a time from the top; each segment below the
     #    top is recomputed from its checkpoint and gets ∂C/∂a at its top from above.
     grad = Gradient.zeros_like(net)
@@ -243,7 +243,7 @@ def binomial_backprop(net: Network, X, y, slots: int) -> Gradient:
     """
     X, Y = net.check_batch(X, y)
     slots = _check_slots(slots)
-    with overflow_guard("X", "backpropagation"):
+    with overflow_as_error("X"):
         return _binomial_backprop(net, X, Y, slots)
 
 
@@ -259,14 +259,14 @@ def _binomial_backprop(
         for l in range(start + 1, start + steps + 1):  # one layer at a time: keep only a^l
             if trace is not None:
                 trace.append(l)
-            a = passes.forward(net, a, start=l - 1, end=l)[1][l]
+            a = passes.forward(net, a, start=l - 1, end=l, check="X")[1][l]
         return a
 
     def backward_step(l: int, a_prev: np.ndarray) -> None:
         """Run layer l from a^{l-1} (keeping z^l, a^l), then BP1/BP2, BP3, BP4."""
         if trace is not None:
             trace.append(l)
-        z, a = passes.forward(net, a_prev, start=l - 1, end=l)
+        z, a = passes.forward(net, a_prev, start=l - 1, end=l, check="X")
         state["grad_a"] = passes.backward(
             net, z, a, grad, Y=Y if l == L else None, grad_a=state.get("grad_a"), start=l - 1
         )

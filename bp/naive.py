@@ -25,8 +25,7 @@ from collections.abc import Callable
 import numpy as np
 
 from . import opcount, passes
-from ._numerics import overflow_guard
-from ._validation import check_positive
+from ._validation import check_positive, overflow_as_error
 from .network import Gradient, Network
 
 __all__ = [
@@ -62,7 +61,7 @@ def central_differences(cost: Callable[[], float], theta: np.ndarray, eps: float
     return out.reshape(theta.shape)
 
 
-@overflow_guard("X", "the gradient")
+@overflow_as_error("X")
 def finite_difference_gradient(
     net: Network, X, y, *, eps: float | None = None, method: str = "central"
 ) -> Gradient:
@@ -98,7 +97,7 @@ def finite_difference_gradient(
     grad = Gradient.zeros_like(net)
 
     def cost() -> float:
-        return net.mean_cost(X, Y)
+        return net.mean_cost(X, Y, check="X")
 
     c0 = cost() if method == "forward" else 0.0
     for l in range(1, net.L + 1):
@@ -115,7 +114,7 @@ def finite_difference_gradient(
     return grad
 
 
-@overflow_guard("X", "the gradient")
+@overflow_as_error("X")
 def forward_mode_gradient(net: Network, X, y) -> Gradient:
     """The exact gradient by forward-mode differentiation: one tangent pass per parameter.
 
@@ -128,7 +127,7 @@ def forward_mode_gradient(net: Network, X, y) -> Gradient:
     """
     X, Y = net.check_batch(X, y)
     m, L = X.shape[0], net.L
-    z, a = passes.forward(net, X)
+    z, a = passes.forward(net, X, check="X")
     delta_L = net.cost.output_error(z[L], a[L], Y, net.activations[L])  # ∂C_x/∂z^L
 
     def derivative_of_cost(l: int, dz: np.ndarray) -> float:
@@ -152,7 +151,7 @@ def forward_mode_gradient(net: Network, X, y) -> Gradient:
     return grad
 
 
-@overflow_guard("X", "the gradient")
+@overflow_as_error("X")
 def neuron_forward_mode_gradient(net: Network, X, y) -> Gradient:
     """The exact gradient by forward mode seeded per neuron: one tangent pass per neuron.
 
@@ -188,7 +187,7 @@ def neuron_forward_mode_gradient(net: Network, X, y) -> Gradient:
     """
     X, Y = net.check_batch(X, y)
     m, L = X.shape[0], net.L
-    z, a = passes.forward(net, X)
+    z, a = passes.forward(net, X, check="X")
     # ∂C_x/∂z^L, one row per example
     delta_L = net.cost.output_error(z[L], a[L], Y, net.activations[L])
 

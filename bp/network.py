@@ -43,13 +43,13 @@ from dataclasses import dataclass
 import numpy as np
 
 from . import opcount, passes
-from ._numerics import overflow_guard
 from ._validation import (
     check_dtype,
     check_inputs,
     check_labels,
     check_nonnegative,
     check_targets,
+    overflow_as_error,
 )
 from .activations import Activation, get_activation
 from .costs import Cost, get_cost
@@ -305,12 +305,12 @@ class Network:
         ------
         TypeError, ValueError
             For inputs that are not an (m, n_0) array of finite numbers.
-        FloatingPointError
-            If inputs or parameters are so large that the pass overflows.
+        ValueError
+            Also if inputs or parameters are so large that the pass overflows.
         """
         X, _ = self.check_batch(X)
-        with overflow_guard("X", "the forward pass"):
-            return ForwardPass(*passes.forward(self, X))
+        with overflow_as_error("X"):
+            return ForwardPass(*passes.forward(self, X, check="X"))
 
     def feedforward(self, X) -> np.ndarray:
         """The output a^L for a batch X of shape (m, n_0); returns shape (m, n_L)."""
@@ -323,9 +323,13 @@ class Network:
             return 0.0
         return 0.5 * self.weight_decay * sum(float(np.sum(w * w)) for w in self.w[1:])
 
-    def mean_cost(self, X: np.ndarray, Y: np.ndarray) -> float:
-        """C = (1/m) Σ_x C_x + (λ/2) Σ_l ‖w^l‖² for a batch from :meth:`check_batch` (trusted)."""
-        z, a = passes.forward(self, X)
+    def mean_cost(self, X: np.ndarray, Y: np.ndarray, check: str | None = None) -> float:
+        """C = (1/m) Σ_x C_x + (λ/2) Σ_l ‖w^l‖² for a batch from :meth:`check_batch` (trusted).
+
+        ``check``: the input's name, for a ValueError if its products overflow
+        (see :func:`bp.passes.forward`).
+        """
+        z, a = passes.forward(self, X, check=check)
         return float(np.mean(self.cost.value(z[-1], a[-1], Y))) + self.penalty()
 
     def cost_value(self, X, y) -> float:
@@ -335,8 +339,8 @@ class Network:
         integer class labels.
         """
         X, Y = self.check_batch(X, y)
-        with overflow_guard("X", "the cost"):
-            return self.mean_cost(X, Y)
+        with overflow_as_error("X"):
+            return self.mean_cost(X, Y, check="X")
 
     # ------------------------------------------------------- backpropagation
     def backprop(self, X, y) -> Gradient:
@@ -360,17 +364,20 @@ class Network:
         ------
         TypeError, ValueError
             For a batch that does not fit the network (see :meth:`check_batch`).
-        FloatingPointError
-            If inputs or parameters are so large that the computation overflows.
+        ValueError
+            Also if inputs or parameters are so large that the computation overflows.
         """
         X, Y = self.check_batch(X, y)
-        with overflow_guard("X", "backpropagation"):
-            return self.gradient(X, Y)
+        with overflow_as_error("X"):
+            return self.gradient(X, Y, check="X")
 
-    def gradient(self, X: np.ndarray, Y: np.ndarray) -> Gradient:
-        """:meth:`backprop` for a batch from :meth:`check_batch` (trusted, no checks)."""
+    def gradient(self, X: np.ndarray, Y: np.ndarray, check: str | None = None) -> Gradient:
+        """:meth:`backprop` for a batch from :meth:`check_batch` (trusted, no checks).
+
+        ``check``: as for :meth:`mean_cost`.
+        """
         grad = Gradient.zeros_like(self)
-        z, a = passes.forward(self, X)
+        z, a = passes.forward(self, X, check=check)
         passes.backward(self, z, a, grad, Y=Y)
         return grad
 
@@ -388,7 +395,7 @@ class Network:
             ∂C_x/∂w^l and ∂C_x/∂b^l (plus λ w^l when there is weight decay).
         """
         x, y = self.check_example(x, y)
-        with overflow_guard("x", "backpropagation"):
+        with overflow_as_error("x"):
             return self.example_gradient(x, y)
 
     def example_gradient(self, x: np.ndarray, y: np.ndarray) -> Gradient:
@@ -427,7 +434,7 @@ class Network:
         X, Y = self.check_batch(X, y)
         m = X.shape[0]
         total = Gradient.zeros_like(self)
-        with overflow_guard("X", "backpropagation"):
+        with overflow_as_error("X"):
             for i in range(m):
                 g = self.example_gradient(X[i], Y[i])
                 for l in range(1, self.L + 1):
@@ -450,8 +457,8 @@ class Network:
         """
         X, _ = self.check_batch(X)
         labels = check_labels(y, X.shape[0], self.sizes[-1])
-        with overflow_guard("X", "the forward pass"):
-            _, a = passes.forward(self, X)
+        with overflow_as_error("X"):
+            _, a = passes.forward(self, X, check="X")
         return float(np.mean(a[-1].argmax(axis=1) == labels))
 
 

@@ -119,6 +119,7 @@ def forward(
     start: int = 0,
     end: int | None = None,
     work: Buffers = NO_BUFFERS,
+    check: str | None = None,
 ) -> tuple[list, list]:
     """The forward pass: Z^l and A^l for l = start+1, …, end (default: to the output).
 
@@ -131,6 +132,10 @@ def forward(
         The layers run are start+1 … end (0 ≤ start < end ≤ L).
     work : Buffers, optional
         Arrays to write Z^l and A^l into.
+    check : str, optional
+        The name of the input, to raise a ValueError naming it if a Z^l is
+        not finite: the products of a finite but huge input overflow inside
+        BLAS, which sets no floating-point flag NumPy could report.
 
     Returns
     -------
@@ -147,6 +152,8 @@ def forward(
         sigma = net.activations[l]
         z[l] = opcount.matmul(a[l - 1], net.w[l].T, out=work.z(l, m))
         z[l] += net.b[l]  # Z^l = A^{l−1} (w^l)ᵀ + b^l
+        if check is not None and not np.isfinite(z[l]).all():
+            raise ValueError(f"{check} is too large: computing with it overflows in layer {l}")
         a[l] = sigma.value(z[l], out=work.a(l, m), work=work.scratch(z[l]))  # A^l = σ(Z^l)
     return z, a
 

@@ -25,7 +25,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from . import opcount, passes
-from ._numerics import overflow_guard
+from ._validation import overflow_as_error
 from .network import Gradient, Network
 
 __all__ = [
@@ -117,13 +117,13 @@ def path_sum_gradient(net: Network, x, y) -> tuple[Gradient, int]:
             f"and accepts at most {MAX_PATHS}"
         )
     x, y = net.check_example(x, y)
-    with overflow_guard("x", "the path sums"):
+    with overflow_as_error("x"):
         return _path_sum_gradient(net, x[None, :], y[None, :])
 
 
 def _path_sum_gradient(net: Network, X: np.ndarray, Y: np.ndarray) -> tuple[Gradient, int]:
     L, w = net.L, net.w
-    z, a = passes.forward(net, X)  # one example as a batch of one row
+    z, a = passes.forward(net, X, check="x")  # one example as a batch of one row
     z, a = [None] + [zl[0] for zl in z[1:]], [al[0] for al in a]
     delta_L = net.cost.output_error(z[L][None], a[L][None], Y, net.activations[L])[0]  # BP1
     sp = [None] + [net.activations[l].derivative(z[l], a[l]) for l in range(1, L)]  # σ′(z^l)

@@ -35,8 +35,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from . import passes
-from ._numerics import overflow_guard
-from ._validation import check_positive
+from ._validation import check_positive, overflow_as_error
 from .network import Gradient, Network
 
 __all__ = ["History", "train", "evaluate", "step_decay", "inverse_time_decay"]
@@ -89,13 +88,16 @@ def evaluate(net: Network, X, y) -> dict:
         :meth:`bp.network.Network.check_batch`).
     """
     X, Y = net.check_batch(X, y)
-    with overflow_guard("X", "the evaluation"):
+    with overflow_as_error("X"):
         return _evaluate(net, X, Y, np.asarray(y) if _is_labels(y) else None)
 
 
-def _evaluate(net: Network, X: np.ndarray, Y: np.ndarray, labels) -> dict:
-    """:func:`evaluate` on validated arrays (``labels``: the class labels, or None)."""
-    z, a = passes.forward(net, X)
+def _evaluate(net: Network, X: np.ndarray, Y: np.ndarray, labels, check: str = "X") -> dict:
+    """:func:`evaluate` on validated arrays (``labels``: the class labels, or None).
+
+    ``check`` names X in the ValueError raised if its products overflow.
+    """
+    z, a = passes.forward(net, X, check=check)
     out = {"cost": float(np.mean(net.cost.value(z[-1], a[-1], Y))) + net.penalty()}
     if labels is not None:
         out["accuracy"] = float(np.mean(a[-1].argmax(axis=1) == labels))
@@ -263,7 +265,7 @@ def train(
                     history.train_accuracy.append(ev["accuracy"])
                 diverged = not np.isfinite(ev["cost"])
             if not diverged and validation is not None:
-                ev = _evaluate(net, X_val, Y_val, val_labels)
+                ev = _evaluate(net, X_val, Y_val, val_labels, "validation[0]")
                 history.val_cost.append(ev["cost"])
                 if "accuracy" in ev:
                     history.val_accuracy.append(ev["accuracy"])
@@ -271,7 +273,7 @@ def train(
         if diverged:
             raise FloatingPointError(
                 f"training diverged in epoch {epoch + 1}: parameters or cost became NaN "
-                f"or infinite (learning_rate={eta:g} is probably too large)"
+                f"or infinite (learning_rate={eta:g} is probably too large, or the inputs X are)"
             )
         if verbose:
             parts = [f"epoch {epoch + 1}/{epochs}", f"lr {eta:.3g}"]

@@ -124,7 +124,9 @@ def test_cost_values_match_independent_formulas(rng):
     net = bp.Network([4, 5, 3], "sigmoid", "quadratic", weight_decay=0.2, seed=0)
     a = net.feedforward(X)
     decay = 0.1 * sum(np.sum(w**2) for w in net.w[1:])
-    assert net.cost_value(X, Y) == pytest.approx(np.mean(0.5 * np.sum((a - Y) ** 2, axis=1)) + decay)
+    assert net.cost_value(X, Y) == pytest.approx(
+        np.mean(0.5 * np.sum((a - Y) ** 2, axis=1)) + decay
+    )
 
     net = bp.Network([4, 5, 3], "sigmoid", "cross_entropy", seed=0)
     a = net.feedforward(X)
@@ -176,7 +178,11 @@ def test_stable_for_huge_weighted_inputs(z, dtype):
     y = np.zeros((2, 3), dtype=dtype)
     y[:, 1] = 1
     sm = bp.activations.Softmax()
-    for cost, act in [("quadratic", "sigmoid"), ("cross_entropy", "sigmoid"), ("log_likelihood", "softmax")]:
+    for cost, act in [
+        ("quadratic", "sigmoid"),
+        ("cross_entropy", "sigmoid"),
+        ("log_likelihood", "softmax"),
+    ]:
         c = bp.costs.get_cost(cost)
         a = bp.activations.get_activation(act)(zz)
         v = c.value(zz, a, y)
@@ -193,7 +199,9 @@ def test_stable_for_huge_weighted_inputs(z, dtype):
 
 def test_sigmoid_is_accurate_in_the_tails():
     z = np.array([-40.0, -20.0, 0.0, 20.0, 40.0])
-    expected = np.array([np.exp(-40.0), np.exp(-20.0) / (1 + np.exp(-20.0)), 0.5, 1 / (1 + np.exp(-20.0)), 1.0])
+    expected = np.array(
+        [np.exp(-40.0), np.exp(-20.0) / (1 + np.exp(-20.0)), 0.5, 1 / (1 + np.exp(-20.0)), 1.0]
+    )
     np.testing.assert_allclose(bp.activations.sigmoid(z), expected, rtol=1e-14)
 
 
@@ -228,9 +236,44 @@ def test_float32_end_to_end(rng):
     fp = net.forward(X)
     assert all(a.dtype == np.float32 for a in fp.a) and all(z.dtype == np.float32 for z in fp.z[1:])
     g = net.backprop(X, y)
-    assert all(w.dtype == np.float32 for w in g.w[1:]) and all(b.dtype == np.float32 for b in g.b[1:])
+    assert all(w.dtype == np.float32 for w in g.w[1:]) and all(
+        b.dtype == np.float32 for b in g.b[1:]
+    )
     net64 = bp.Network([4, 6, 3], ["sigmoid", "softmax"], "log_likelihood", seed=0)
     net64.set_params(net.get_params().astype(np.float64))
     assert relative_error(g.flat(), net64.backprop(X, y).flat()) < 1e-5
     bp.train(net, X, y, epochs=2, batch_size=3)
     assert net.w[1].dtype == np.float32 and net.b[2].dtype == np.float32
+
+
+# ------------------------------------------- finite inputs whose products overflow
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda net, X, y: net.forward(X),
+        lambda net, X, y: net.cost_value(X, y),
+        lambda net, X, y: net.backprop(X, y),
+        lambda net, X, y: net.backprop_loop(X, y),
+        lambda net, X, y: net.accuracy(X, y),
+        lambda net, X, y: bp.checkpoint.checkpointed_backprop(net, X, y, every=1),
+        lambda net, X, y: bp.finite_difference_gradient(net, X, y),
+        lambda net, X, y: bp.neuron_forward_mode_gradient(net, X, y),
+        lambda net, X, y: bp.checkpoint.binomial_backprop(net, X, y, 2),
+    ],
+)
+def test_finite_inputs_that_overflow_raise_naming_X(call):
+    """1e308 is finite, but w·x overflows: a ValueError naming X, never a RuntimeWarning."""
+    net = bp.Network([3, 4, 2], ["tanh", "softmax"], "log_likelihood", seed=0)
+    net.set_params(np.ones(net.n_parameters))  # every z^1_j = 3e308 + 1: beyond float64
+    X = np.full((2, 3), 1e308)
+    y = np.array([0, 1])
+    with pytest.raises(ValueError, match=r"^X is too large"):
+        call(net, X, y)
+
+
+def test_training_on_inputs_that_overflow_says_so():
+    """The epoch's evaluation (monitor=True, the default) finds it and names X."""
+    net = bp.Network([3, 4, 2], ["tanh", "softmax"], "log_likelihood", seed=0)
+    net.set_params(np.ones(net.n_parameters))
+    with pytest.raises(ValueError, match="^X is too large"):
+        bp.train(net, np.full((4, 3), 1e308), np.array([0, 1, 0, 1]), epochs=1)
