@@ -160,7 +160,27 @@ class Quadratic(Cost):
         return g * d, da * d + g * activation.second_derivative(z, a, d) * dz
 
 
-class CrossEntropy(Cost):
+class _MatchedCost(Cost):
+    """A cost paired with its output activation so that BP1 simplifies to δ^L = a^L − y.
+
+    Cross-entropy with a sigmoid output and log-likelihood with softmax: in
+    ∇_a C_x ⊙ σ′(z^L) (or the softmax's vector–Jacobian product) the
+    activation's derivative cancels.
+    """
+
+    def output_error(self, z, a, y, activation, out=None):
+        return np.subtract(a, y, out=out)  # σ′ cancels
+
+    def output_error_tangent(self, z, a, y, activation, dz, da):
+        return a - y, da
+
+    def gauss_newton_diagonal(self, z, a, activation):
+        # Exact: the Hessian of C_x in z^L is diag(a(1 − a)) for a sigmoid output and
+        # diag(a) − a aᵀ for softmax; its diagonal is a(1 − a) in both cases.
+        return a * (1.0 - a)
+
+
+class CrossEntropy(_MatchedCost):
     """Cross-entropy for sigmoid outputs, with targets in [0, 1].
 
     C_x = −Σ_j [y_j ln a_j + (1 − y_j) ln(1 − a_j)] with a = σ(z). As
@@ -180,23 +200,12 @@ class CrossEntropy(Cost):
     def gradient_a(self, a: np.ndarray, y: np.ndarray) -> np.ndarray:
         return (a - y) / (a * (1 - a))
 
-    def output_error(self, z, a, y, activation, out=None):
-        return np.subtract(a, y, out=out)  # σ′ cancels: δ^L = a^L − y
-
-    def output_error_tangent(self, z, a, y, activation, dz, da):
-        return a - y, da
-
-    def gauss_newton_diagonal(self, z, a, activation):
-        # Exact: the Hessian of C_x in z^L is diag(a(1 − a)) for a sigmoid output and
-        # diag(a) − a aᵀ for softmax; its diagonal is a(1 − a) in both cases.
-        return a * (1.0 - a)
-
     def check_targets(self, y: np.ndarray, argument: str = "y") -> None:
         if np.any(y < 0) or np.any(y > 1):
             raise ValueError(f"{argument}: cross-entropy targets must lie in [0, 1]")
 
 
-class LogLikelihood(Cost):
+class LogLikelihood(_MatchedCost):
     """Log-likelihood for a softmax output, C_x = −ln a^L_c for the class c.
 
     For one-hot (or probability) target rows, C_x = −Σ_j y_j ln a_j, with
@@ -214,17 +223,6 @@ class LogLikelihood(Cost):
 
     def gradient_a(self, a: np.ndarray, y: np.ndarray) -> np.ndarray:
         return -y / a
-
-    def output_error(self, z, a, y, activation, out=None):
-        return np.subtract(a, y, out=out)  # with softmax: δ^L = a^L − y
-
-    def output_error_tangent(self, z, a, y, activation, dz, da):
-        return a - y, da
-
-    def gauss_newton_diagonal(self, z, a, activation):
-        # Exact: the Hessian of C_x in z^L is diag(a(1 − a)) for a sigmoid output and
-        # diag(a) − a aᵀ for softmax; its diagonal is a(1 − a) in both cases.
-        return a * (1.0 - a)
 
     def check_targets(self, y: np.ndarray, argument: str = "y") -> None:
         tol = 1e-3 if y.dtype == np.float32 else 1e-6
