@@ -79,3 +79,127 @@ def test_sigmoid_function_and_its_derivative_are_exported():
     s = np.array([1 / (1 + math.exp(1.0)), 0.5, 1 / (1 + math.exp(-2.0))])
     np.testing.assert_allclose(bp.activations.sigmoid(z), s, rtol=1e-15)
     np.testing.assert_allclose(bp.activations.sigmoid_prime(z), s * (1 - s), rtol=1e-14)
+
+
+# ------------------------------------------------- the in-place forms the kernel calls
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_sigmoid_with_work_arrays_is_exact(dtype):
+    z = np.concatenate([np.linspace(-60, 60, 2001), [-1e4, -800.0, -30.0, 0.0, 30.0, 800.0, 1e4]])
+    z = z.astype(dtype).reshape(-1, 8)
+    out, tmp = np.empty_like(z), np.empty_like(z)
+    with np.errstate(over="raise", invalid="raise", divide="raise"):  # underflow to 0 is fine
+        got = bp.activations.sigmoid(z, out=out, work=tmp)
+    assert got is out and got.dtype == dtype
+    # float64 reference from the exact formula, then compared in relative terms
+    z64 = z.astype(np.float64)
+    exact = np.where(
+        z64 >= 0, 1 / (1 + np.exp(-np.abs(z64))), np.exp(-np.abs(z64)) / (1 + np.exp(-np.abs(z64)))
+    )
+    ulp = np.finfo(dtype).eps
+    tiny = np.finfo(dtype).tiny
+    big = exact > tiny  # below the smallest normal number, relative error is meaningless
+    np.testing.assert_allclose(got[big], exact[big].astype(dtype), rtol=4 * ulp)
+    np.testing.assert_allclose(got, activations.sigmoid(z), rtol=4 * ulp, atol=tiny)
+
+
+@pytest.mark.parametrize("name", [*ELEMENTWISE, "softmax"])
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_buffered_forms_equal_the_plain_ones(name, dtype):
+    """value/derivative/vjp/jvp with out= (and vjp/jvp writing over g) give the plain results."""
+    rng = np.random.default_rng(1)
+    act = activations.get_activation(name)
+    z = rng.standard_normal((6, 5)).astype(dtype)
+    g = rng.standard_normal((6, 5)).astype(dtype)
+    a = act(z)
+    out, work = np.empty_like(z), np.empty_like(z)
+    assert act.value(z, out=out, work=work) is out
+    np.testing.assert_array_equal(out, a)
+    want_vjp, want_jvp = act.vjp(z, a, g), act.jvp(z, a, g)
+    if act.elementwise:
+        d = act.derivative(z, a)
+        assert act.derivative(z, a, out=out) is out
+        np.testing.assert_array_equal(out, d)
+        np.testing.assert_allclose(want_vjp, g * d, rtol=1e-6)
+    for method, want in ((act.vjp, want_vjp), (act.jvp, want_jvp)):
+        g2 = g.copy()
+        got = method(z, a, g2, out=g2, work=work)
+        np.testing.assert_array_equal(got, want)
+        assert got.dtype == dtype
+
+
+@pytest.mark.parametrize("name", ["sigmoid", "tanh", "lecun_tanh"])
+def test_second_derivative_is_the_slope_of_the_first(name):
+    act = activations.get_activation(name)
+    z = np.linspace(-3, 3, 25)
+    h = 1e-5
+    slope = (act.derivative(z + h, act(z + h)) - act.derivative(z - h, act(z - h))) / (2 * h)
+    a = act(z)
+    np.testing.assert_allclose(
+        act.second_derivative(z, a, act.derivative(z, a)), slope, rtol=1e-6, atol=1e-9
+    )
+
+
+class _ShortSoftplus(activations.Activation):
+    """Written the short way: __call__(z) and derivative(z, a), no buffers."""
+
+    name = "softplus"
+
+    def __call__(self, z):
+        return np.log1p(np.exp(z))
+
+    def derivative(self, z, a):
+        return 1.0 / (1.0 + np.exp(-z))
+
+
+class _ConstantSlopeSigmoid(activations.Sigmoid):
+    """A subclass that changes only σ′ (to 1): the kernel must use the new σ′."""
+
+    def derivative(self, z, a):
+        return np.ones_like(z)
+
+
+def test_a_short_form_subclass_gets_the_buffered_forms():
+    act = _ShortSoftplus()
+    z = np.linspace(-2, 2, 12).reshape(3, 4)
+    out = np.empty_like(z)
+    assert act.value(z, out=out) is out
+    np.testing.assert_allclose(out, np.log1p(np.exp(z)), rtol=1e-15)
+    d = np.empty_like(z)
+    act.derivative(z, out, out=d)
+    np.testing.assert_allclose(d, 1 / (1 + np.exp(-z)), rtol=1e-15)
+    g = np.full_like(z, 2.0)
+    np.testing.assert_allclose(act.vjp(z, out, g, out=g), 2 / (1 + np.exp(-z)), rtol=1e-15)
+
+
+def test_a_subclass_that_changes_the_derivative_is_not_bypassed():
+    """Sigmoid's vjp would compute a(1 − a); the subclass's σ′ = 1 must win, in the kernel too."""
+    act = _ConstantSlopeSigmoid()
+    z = np.array([[-1.0, 0.5]])
+    g = np.array([[3.0, 4.0]])
+    np.testing.assert_array_equal(act.vjp(z, act(z), g), g)
+    net = bp.Network([2, 3, 1], [act, "identity"], "quadratic", seed=0)
+    X, Y = np.array([[0.3, -0.2]]), np.array([[0.5]])
+    # With σ′ = 1 the hidden layer is linear in BP2: δ^1 = (w^2)ᵀ δ^2 exactly.
+    delta2 = (net.feedforward(X) - Y)[0]
+    np.testing.assert_allclose(net.backprop(X, Y).b[1], net.w[2][0] * delta2[0], rtol=1e-14)
+
+
+def test_the_engine_builds_its_nodes_from_the_activations():
+    """autodiff's sigmoid, relu and softmax are the activation objects; its tanh, written out
+    for the book, agrees with Tanh."""
+    from bp.autodiff import Node
+
+    z = np.random.default_rng(3).standard_normal((2, 4))
+    g = np.random.default_rng(4).standard_normal((2, 4))
+    for method, name in (
+        ("sigmoid", "sigmoid"),
+        ("relu", "relu"),
+        ("softmax", "softmax"),
+        ("tanh", "tanh"),
+    ):
+        act = activations.get_activation(name)
+        x = Node(z.copy())
+        y = getattr(x, method)()
+        np.testing.assert_allclose(y.value, act(z), rtol=1e-15)
+        y.backward(seed=g)
+        np.testing.assert_allclose(x.grad, act.vjp(z, act(z), g), rtol=1e-14, atol=1e-16)
