@@ -60,18 +60,30 @@ def tanh_net(sizes):
 # fit ranges are given there: below them the fixed cost per NumPy call is a large
 # share of a pass; their top is the chapter's time budget for the slow methods.
 FAMILIES = {
-    "1–h–1": dict(sizes=lambda h: [1, h, 1], m=2000,
-                  x=[8, 11, 16, 23, 32, 45, 64, 91, 128, 181, 256, 512, 1024, 2048, 4096,
-                     8192],
-                  slow=181, fit=(16, 64),
-                  rivals=["finite differences", "forward mode per parameter",
-                          "forward mode per neuron"]),
-    "n–n–n": dict(sizes=lambda n: [n, n, n], m=256,
-                  x=[8, 11, 16, 23, 32, 45, 64, 91, 128, 181, 256, 362, 512],
-                  slow=181, fit=(16, 91), rivals=["forward mode per neuron"]),
-    "depth": dict(sizes=lambda L: [32] * (L + 1), m=256,
-                  x=[1, 2, 3, 4, 6, 8, 11, 16, 23, 32, 64, 128],
-                  slow=23, fit=(2, 11), rivals=["forward mode per neuron"]),
+    "1–h–1": dict(
+        sizes=lambda h: [1, h, 1],
+        m=2000,
+        x=[8, 11, 16, 23, 32, 45, 64, 91, 128, 181, 256, 512, 1024, 2048, 4096, 8192],
+        slow=181,
+        fit=(16, 64),
+        rivals=["finite differences", "forward mode per parameter", "forward mode per neuron"],
+    ),
+    "n–n–n": dict(
+        sizes=lambda n: [n, n, n],
+        m=256,
+        x=[8, 11, 16, 23, 32, 45, 64, 91, 128, 181, 256, 362, 512],
+        slow=181,
+        fit=(16, 91),
+        rivals=["forward mode per neuron"],
+    ),
+    "depth": dict(
+        sizes=lambda L: [32] * (L + 1),
+        m=256,
+        x=[1, 2, 3, 4, 6, 8, 11, 16, 23, 32, 64, 128],
+        slow=23,
+        fit=(2, 11),
+        rivals=["forward mode per neuron"],
+    ),
 }
 METHODS = {
     "backprop": lambda net, X, Y: net.backprop(X, Y),
@@ -79,7 +91,8 @@ METHODS = {
     "forward mode per neuron": bp.neuron_forward_mode_gradient,
     "forward mode per parameter": bp.forward_mode_gradient,
     "finite differences": lambda net, X, Y: bp.finite_difference_gradient(
-        net, X, Y, method="forward"),
+        net, X, Y, method="forward"
+    ),
 }
 COUNTS = {
     "backprop": opcount.gradient_macs,
@@ -106,8 +119,7 @@ def timing_families(quick: bool) -> dict:
                 X = rng.standard_normal((d["m"], s[0]))
                 Y = rng.standard_normal((d["m"], s[-1]))
             names = ["backprop", "forward pass"] + (d["rivals"] if x <= slow else [])
-            cases[x] = {k: (lambda f=METHODS[k], n_=net, X_=X, Y_=Y: f(n_, X_, Y_))
-                        for k in names}
+            cases[x] = {k: (lambda f=METHODS[k], n_=net, X_=X, Y_=Y: f(n_, X_, Y_)) for k in names}
             calls = max(1, 10**6 // opcount.forward_macs(s, d["m"]))
             number[x] = {"backprop": calls, "forward pass": 2 * calls}
         t0 = time.perf_counter()
@@ -124,39 +136,63 @@ def timing_families(quick: bool) -> dict:
             fit = measure.slope_with_ci(W, [by_x[x] for x in xs])
             slopes[name] = [*fit, measure.loglog_fit(W, counted(name))[0]]
             times[name] = {str(x): by_x[x].tolist() for x in sorted(by_x)}
-            log(f"  {fam:6s} {name:27s} slope {fit[0]:.2f} [{fit[1]:.2f}, {fit[2]:.2f}]"
-                f"  counted {slopes[name][3]:.2f}")
+            log(
+                f"  {fam:6s} {name:27s} slope {fit[0]:.2f} [{fit[1]:.2f}, {fit[2]:.2f}]"
+                f"  counted {slopes[name][3]:.2f}"
+            )
         for name in d["rivals"]:  # time of the rival / time of backprop, round by round
             r = [res[name][x] / res["backprop"][x] for x in xs]
             fit = measure.slope_with_ci(W, r)
-            ratio_slopes[name] = [*fit, measure.loglog_fit(
-                W, counted(name) / counted("backprop"))[0]]
-            log(f"  {fam:6s} {name + ' / backprop':38s} slope {fit[0]:.2f} "
-                f"[{fit[1]:.2f}, {fit[2]:.2f}]  counted {ratio_slopes[name][3]:.2f}")
+            ratio_slopes[name] = [
+                *fit,
+                measure.loglog_fit(W, counted(name) / counted("backprop"))[0],
+            ]
+            log(
+                f"  {fam:6s} {name + ' / backprop':38s} slope {fit[0]:.2f} "
+                f"[{fit[1]:.2f}, {fit[2]:.2f}]  counted {ratio_slopes[name][3]:.2f}"
+            )
         log(f"  {fam}: {time.perf_counter() - t0:.0f} s")
-        out[fam] = {"m": d["m"], "x": d["x"], "slow": slow, "fit": list(d["fit"]),
-                    "rivals": d["rivals"],
-                    "W": {str(x): opcount.n_weights(d["sizes"](x)) for x in d["x"]},
-                    "slopes": slopes, "ratio_slopes": ratio_slopes, "times": times}
+        out[fam] = {
+            "m": d["m"],
+            "x": d["x"],
+            "slow": slow,
+            "fit": list(d["fit"]),
+            "rivals": d["rivals"],
+            "W": {str(x): opcount.n_weights(d["sizes"](x)) for x in d["x"]},
+            "slopes": slopes,
+            "ratio_slopes": ratio_slopes,
+            "times": times,
+        }
     return out
 
 
 def gradient_forward_ratio(quick: bool) -> dict:
     rng = np.random.default_rng(0)
-    configs = [([256] * 5, 1024)] if quick else [([256] * 5, 1024), ([512] * 5, 1024),
-                                                 ([1024] * 5, 512)]
+    configs = (
+        [([256] * 5, 1024)] if quick else [([256] * 5, 1024), ([512] * 5, 1024), ([1024] * 5, 512)]
+    )
     out = []
     for sizes, m in configs:
         net = bp.Network(sizes, ["relu"] * (len(sizes) - 2) + ["identity"], "quadratic", seed=0)
         X, Y = rng.standard_normal((m, sizes[0])), rng.standard_normal((m, sizes[-1]))
-        t = measure.time_interleaved({"forward": lambda: net.feedforward(X),
-                                      "gradient": lambda: net.backprop(X, Y)},
-                                     repeat=3 if quick else ROUNDS, clock="process")
+        t = measure.time_interleaved(
+            {"forward": lambda: net.feedforward(X), "gradient": lambda: net.backprop(X, Y)},
+            repeat=3 if quick else ROUNDS,
+            clock="process",
+        )
         ratio = float(np.median(t["gradient"].times / t["forward"].times))
         counted = opcount.gradient_macs(sizes, m) / opcount.forward_macs(sizes, m)
         log(f"  {sizes} m={m}: gradient/forward {ratio:.2f} (counted {counted:.2f})")
-        out.append({"sizes": sizes, "m": m, "measured": ratio, "counted": counted,
-                    "forward_s": t["forward"].median, "gradient_s": t["gradient"].median})
+        out.append(
+            {
+                "sizes": sizes,
+                "m": m,
+                "measured": ratio,
+                "counted": counted,
+                "forward_s": t["forward"].median,
+                "gradient_s": t["gradient"].median,
+            }
+        )
     return {"runs": out, "measured": out[-1]["measured"], "counted": out[-1]["counted"]}
 
 
@@ -178,11 +214,19 @@ def memory(quick: bool) -> dict:
     runs = []
     for name, f in funcs.items():
         _, peak = measure.peak_memory(f)
-        runs.append({"schedule": name, "recomputed_passes": passes[name], "peak_bytes": peak,
-                     "seconds_median": t[name].median,
-                     "seconds_range": [float(t[name].times.min()), float(t[name].times.max())]})
-        log(f"  L = {L}, {name:12s}: {passes[name]:4d} passes, {peak / 2**20:6.1f} MiB, "
-            f"{t[name].median * 1e3:7.1f} ms")
+        runs.append(
+            {
+                "schedule": name,
+                "recomputed_passes": passes[name],
+                "peak_bytes": peak,
+                "seconds_median": t[name].median,
+                "seconds_range": [float(t[name].times.min()), float(t[name].times.max())],
+            }
+        )
+        log(
+            f"  L = {L}, {name:12s}: {passes[name]:4d} passes, {peak / 2**20:6.1f} MiB, "
+            f"{t[name].median * 1e3:7.1f} ms"
+        )
     return {"width": width, "m": m, "L": L, "runs": runs}
 
 
@@ -199,32 +243,51 @@ def jacobians(quick: bool) -> dict:
     for k in sizes:
         for case, (n, m) in (("many_inputs", (k, 10)), ("many_outputs", (10, k))):
             f, x0 = make(n, m), rng.standard_normal(n)
-            t = measure.time_interleaved({"forward": lambda: ad.jacobian_forward(f, x0),
-                                          "reverse": lambda: ad.jacobian_reverse(f, x0)},
-                                         repeat=3, clock="process")
-            out[case].append({"n": n, "m": m, "forward_s": t["forward"].median,
-                              "reverse_s": t["reverse"].median})
+            t = measure.time_interleaved(
+                {
+                    "forward": lambda: ad.jacobian_forward(f, x0),
+                    "reverse": lambda: ad.jacobian_reverse(f, x0),
+                },
+                repeat=3,
+                clock="process",
+            )
+            out[case].append(
+                {"n": n, "m": m, "forward_s": t["forward"].median, "reverse_s": t["reverse"].median}
+            )
         log(f"  size {k}: done")
     return out
 
 
 def counts() -> list:
     rows = []
-    for sizes in ([64, 4, 10], [64, 30, 10], [784, 30, 10], [784, 100, 10],
-                  [784, 300, 100, 10], [784, 1000, 200, 10]):
-        rows.append({"sizes": sizes, "W": opcount.n_weights(sizes),
-                     "P": opcount.n_parameters(sizes),
-                     "forward": opcount.forward_macs(sizes),
-                     "gradient": opcount.gradient_macs(sizes),
-                     "finite_difference_one_sided": opcount.finite_difference_macs(
-                         sizes, method="forward"),
-                     "forward_mode": opcount.forward_mode_macs(sizes)})
+    for sizes in (
+        [64, 4, 10],
+        [64, 30, 10],
+        [784, 30, 10],
+        [784, 100, 10],
+        [784, 300, 100, 10],
+        [784, 1000, 200, 10],
+    ):
+        rows.append(
+            {
+                "sizes": sizes,
+                "W": opcount.n_weights(sizes),
+                "P": opcount.n_parameters(sizes),
+                "forward": opcount.forward_macs(sizes),
+                "gradient": opcount.gradient_macs(sizes),
+                "finite_difference_one_sided": opcount.finite_difference_macs(
+                    sizes, method="forward"
+                ),
+                "forward_mode": opcount.forward_mode_macs(sizes),
+            }
+        )
     return rows
 
 
 def plots(result: dict, outdir: Path) -> list[str]:
     try:
         import matplotlib
+
         matplotlib.use("Agg")
         import matplotlib.pyplot as plt
     except ImportError:  # pragma: no cover
@@ -240,8 +303,13 @@ def plots(result: dict, outdir: Path) -> list[str]:
 
     fams = result["families"]
     fig, axes = plt.subplots(1, 3, figsize=(15, 4.5))
-    colours = {"backprop": "C0", "forward pass": "C7", "forward mode per neuron": "C2",
-               "forward mode per parameter": "C1", "finite differences": "C3"}
+    colours = {
+        "backprop": "C0",
+        "forward pass": "C7",
+        "forward mode per neuron": "C2",
+        "forward mode per parameter": "C1",
+        "finite differences": "C3",
+    }
     for ax, (fam, d) in zip(axes, fams.items()):
         lo, hi = d["fit"]
         ax.axvspan(d["W"][str(lo)], d["W"][str(hi)], color="0.92", zorder=0)
@@ -251,8 +319,15 @@ def plots(result: dict, outdir: Path) -> list[str]:
             med = np.array([np.median(by_x[x]) for x in xs])
             err = [med - [min(by_x[x]) for x in xs], [max(by_x[x]) for x in xs] - med]
             sl = d["slopes"][name]
-            ax.errorbar(W, med, yerr=err, fmt="o", ms=3, color=colours[name],
-                        label=f"{name}: {sl[0]:.2f} [{sl[1]:.2f}, {sl[2]:.2f}]")
+            ax.errorbar(
+                W,
+                med,
+                yerr=err,
+                fmt="o",
+                ms=3,
+                color=colours[name],
+                label=f"{name}: {sl[0]:.2f} [{sl[1]:.2f}, {sl[2]:.2f}]",
+            )
         ax.set_xscale("log")
         ax.set_yscale("log")
         ax.set_xlabel("number of weights W")
@@ -266,12 +341,21 @@ def plots(result: dict, outdir: Path) -> list[str]:
     fig, ax = plt.subplots(figsize=(7, 4.5))
     for prefix, colour in (("every", "C2"), ("binomial", "C4"), ("plain", "C0")):
         pts = [r for r in mem["runs"] if r["schedule"].startswith(prefix)]
-        ax.plot([max(r["recomputed_passes"], 0.5) for r in pts],
-                [r["peak_bytes"] / 2**20 for r in pts], "o-", color=colour, label=prefix)
+        ax.plot(
+            [max(r["recomputed_passes"], 0.5) for r in pts],
+            [r["peak_bytes"] / 2**20 for r in pts],
+            "o-",
+            color=colour,
+            label=prefix,
+        )
         for r in pts:
-            ax.annotate(r["schedule"].split()[-1], (max(r["recomputed_passes"], 0.5),
-                        r["peak_bytes"] / 2**20), textcoords="offset points",
-                        xytext=(4, 3), fontsize=8)
+            ax.annotate(
+                r["schedule"].split()[-1],
+                (max(r["recomputed_passes"], 0.5), r["peak_bytes"] / 2**20),
+                textcoords="offset points",
+                xytext=(4, 3),
+                fontsize=8,
+            )
     ax.set_xscale("log")
     ax.set_xlabel("recomputed layer passes (plain drawn at 0.5)")
     ax.set_ylabel("peak memory of one gradient (MiB)")
@@ -282,8 +366,13 @@ def plots(result: dict, outdir: Path) -> list[str]:
 
     jac = result["jacobian"]
     fig, axes = plt.subplots(1, 2, figsize=(10, 4), facecolor="white", sharey=True)
-    for ax, (case, key, label) in zip(axes, (("many_inputs", "n", "number of inputs n (m = 10)"),
-                                             ("many_outputs", "m", "number of outputs m (n = 10)"))):
+    for ax, (case, key, label) in zip(
+        axes,
+        (
+            ("many_inputs", "n", "number of inputs n (m = 10)"),
+            ("many_outputs", "m", "number of outputs m (n = 10)"),
+        ),
+    ):
         xs = [r[key] for r in jac[case]]
         ax.loglog(xs, [r["forward_s"] for r in jac[case]], "o-", color="C1", label="forward mode")
         ax.loglog(xs, [r["reverse_s"] for r in jac[case]], "s-", color="C0", label="reverse mode")
@@ -298,8 +387,12 @@ def plots(result: dict, outdir: Path) -> list[str]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="reduced sizes (smoke test)")
-    parser.add_argument("--output", type=Path, default=HERE / "results",
-                        help="directory for efficiency.json and the plots")
+    parser.add_argument(
+        "--output",
+        type=Path,
+        default=HERE / "results",
+        help="directory for efficiency.json and the plots",
+    )
     args = parser.parse_args(argv)
     args.output.mkdir(parents=True, exist_ok=True)
     measure.limit_blas_threads(1)
@@ -307,9 +400,11 @@ def main(argv: list[str] | None = None) -> int:
     t_start = time.perf_counter()
     machine = measure.machine_summary()
     load = list(os.getloadavg()) if hasattr(os, "getloadavg") else []
-    log(f"{machine['cpu']}, {machine['cores']} cores, NumPy {machine['numpy']} "
+    log(
+        f"{machine['cpu']}, {machine['cores']} cores, NumPy {machine['numpy']} "
         f"({machine['blas']}), BLAS on 1 thread; load average "
-        + ", ".join(f"{v:.2f}" for v in load))
+        + ", ".join(f"{v:.2f}" for v in load)
+    )
     result: dict = {
         "benchmark": "efficiency",
         "quick": args.quick,
@@ -319,7 +414,7 @@ def main(argv: list[str] | None = None) -> int:
         "load_average": load,
         "rounds": 3 if args.quick else ROUNDS,
         "statistic": "median of the rounds; slopes through the medians with bootstrap 95% "
-                     "intervals over the rounds",
+        "intervals over the rounds",
     }
     log("time per call against W, three families ...")
     result["families"] = timing_families(args.quick)
