@@ -44,10 +44,13 @@ Example
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from typing import Union
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from . import opcount
+from ._validation import check_vector, is_real_dtype
 from .activations import Activation, ReLU, Sigmoid, Softmax
 from .activations import log_softmax as _log_softmax
 from .network import Gradient, Network
@@ -73,16 +76,14 @@ __all__ = [
 ]
 
 Rule = Callable[[np.ndarray], np.ndarray]
+#: What arithmetic with a Node accepts: another Node, or a constant (array, number).
+Operand = Union["Node", ArrayLike]
 
 
-def _as_value(x) -> np.ndarray:
+def _as_value(x: ArrayLike) -> np.ndarray:
     """A floating NumPy array for ``x`` (integers and booleans become float64)."""
     arr = np.asarray(x)
-    if (
-        arr.dtype == object
-        or np.issubdtype(arr.dtype, np.complexfloating)
-        or not (np.issubdtype(arr.dtype, np.number) or arr.dtype == np.bool_)
-    ):
+    if not is_real_dtype(arr.dtype):
         raise TypeError(f"a Node value must be real numbers, got dtype {arr.dtype}")
     if not np.issubdtype(arr.dtype, np.floating):
         arr = arr.astype(np.float64)
@@ -133,7 +134,9 @@ class Node:
     __slots__ = ("value", "grad", "parents", "op", "requires_grad", "name")
     __array_ufunc__ = None  # so that ndarray ∘ Node calls the Node's reflected method
 
-    def __init__(self, value, requires_grad: bool = True, name: str | None = None) -> None:
+    def __init__(
+        self, value: ArrayLike, requires_grad: bool = True, name: str | None = None
+    ) -> None:
         self.value: np.ndarray = _as_value(value)
         self.grad: np.ndarray | None = None
         self.parents: tuple[tuple[Node, Rule, Rule], ...] = ()
@@ -142,7 +145,7 @@ class Node:
         self.name = name
 
     @classmethod
-    def _result(cls, value, op: str, *parents: tuple[Node, Rule, Rule]) -> Node:
+    def _result(cls, value: ArrayLike, op: str, *parents: tuple[Node, Rule, Rule]) -> Node:
         """A computed node: its value, and (parent, vjp, jvp) for each parent."""
         out = cls.__new__(cls)
         out.value = np.asarray(value)
@@ -170,7 +173,7 @@ class Node:
         return f"Node{label}({v}{op}{kind})"
 
     # -------------------------------------------------- arithmetic operations
-    def __add__(self, other) -> Node:
+    def __add__(self, other: Operand) -> Node:
         other = _node(other)
         return Node._result(
             self.value + other.value,
@@ -179,7 +182,7 @@ class Node:
             (other, lambda g: g, lambda d: d),  # ∂(x+y)/∂y = 1
         )
 
-    def __sub__(self, other) -> Node:
+    def __sub__(self, other: Operand) -> Node:
         other = _node(other)
         return Node._result(
             self.value - other.value,
@@ -188,7 +191,7 @@ class Node:
             (other, lambda g: -g, lambda d: -d),
         )
 
-    def __mul__(self, other) -> Node:
+    def __mul__(self, other: Operand) -> Node:
         other = _node(other)
         x, y = self.value, other.value
         return Node._result(
@@ -198,7 +201,7 @@ class Node:
             (other, lambda g: g * x, lambda d: x * d),  # ∂(xy)/∂y = x
         )
 
-    def __truediv__(self, other) -> Node:
+    def __truediv__(self, other: Operand) -> Node:
         other = _node(other)
         x, y = self.value, other.value
         q = x / y
@@ -219,20 +222,20 @@ class Node:
         dx = p * x ** (p - 1)  # ∂(x^p)/∂x = p x^(p−1)
         return Node._result(x**p, f"**{p}", (self, lambda g: g * dx, lambda d: dx * d))
 
-    def __radd__(self, other) -> Node:
+    def __radd__(self, other: Operand) -> Node:
         return _node(other) + self
 
-    def __rsub__(self, other) -> Node:
+    def __rsub__(self, other: Operand) -> Node:
         return _node(other) - self
 
-    def __rmul__(self, other) -> Node:
+    def __rmul__(self, other: Operand) -> Node:
         return _node(other) * self
 
-    def __rtruediv__(self, other) -> Node:
+    def __rtruediv__(self, other: Operand) -> Node:
         return _node(other) / self
 
     # --------------------------------------------------------- linear algebra
-    def __matmul__(self, other) -> Node:
+    def __matmul__(self, other: Operand) -> Node:
         other = _node(other)
         A, B = self.value, other.value
         if not (1 <= A.ndim <= 2 and 1 <= B.ndim <= 2):
@@ -262,7 +265,7 @@ class Node:
             ),
         )
 
-    def __rmatmul__(self, other) -> Node:
+    def __rmatmul__(self, other: Operand) -> Node:
         return _node(other) @ self
 
     @property
@@ -275,7 +278,7 @@ class Node:
         x = self.value
         s = x.sum(axis=axis, keepdims=keepdims)
 
-        def spread(g):  # every summand gets the whole gradient of the sum
+        def spread(g: np.ndarray) -> np.ndarray:  # every summand gets the whole gradient of the sum
             if axis is not None and not keepdims:
                 g = np.expand_dims(g, axis)
             return np.broadcast_to(g, x.shape)
@@ -372,7 +375,7 @@ class Node:
                     stack.append((parent, False))
         return order
 
-    def backward(self, seed=None) -> None:
+    def backward(self, seed: ArrayLike | None = None) -> None:
         """Compute ∂(this node)/∂(n) for every node n below it, into ``n.grad``.
 
         The gradients of the swept graph are cleared first, so repeated calls
@@ -418,6 +421,8 @@ class Node:
         self.grad = np.array(seed, dtype=self.value.dtype)
         for node in reversed(order):  # children before parents
             g = node.grad
+            if g is None:  # pragma: no cover - every node of the order leads to self
+                continue
             for parent, vjp, _ in node.parents:
                 if not parent.requires_grad:
                     continue
@@ -432,58 +437,58 @@ class Node:
                 node.grad = np.array(node.grad, dtype=node.value.dtype)
 
 
-def _node(x) -> Node:
+def _node(x: Operand) -> Node:
     """``x`` itself if it is a Node, else a constant Node holding it."""
     return x if isinstance(x, Node) else Node(x, requires_grad=False)
 
 
-def constant(value, name: str | None = None) -> Node:
+def constant(value: ArrayLike, name: str | None = None) -> Node:
     """A node that needs no gradient (inputs, targets, fixed parameters)."""
     return Node(value, requires_grad=False, name=name)
 
 
-def exp(x) -> Node:
+def exp(x: Operand) -> Node:
     """eˣ elementwise."""
     return _node(x).exp()
 
 
-def log(x) -> Node:
+def log(x: Operand) -> Node:
     """ln x elementwise."""
     return _node(x).log()
 
 
-def tanh(x) -> Node:
+def tanh(x: Operand) -> Node:
     """tanh x elementwise."""
     return _node(x).tanh()
 
 
-def sigmoid(x) -> Node:
+def sigmoid(x: Operand) -> Node:
     """σ(x) = 1/(1 + e^(−x)) elementwise."""
     return _node(x).sigmoid()
 
 
-def relu(x) -> Node:
+def relu(x: Operand) -> Node:
     """max(x, 0) elementwise."""
     return _node(x).relu()
 
 
-def softplus(x) -> Node:
+def softplus(x: Operand) -> Node:
     """ln(1 + eˣ) elementwise."""
     return _node(x).softplus()
 
 
-def softmax(x) -> Node:
+def softmax(x: Operand) -> Node:
     """Softmax over the last axis."""
     return _node(x).softmax()
 
 
-def log_softmax(x) -> Node:
+def log_softmax(x: Operand) -> Node:
     """ln softmax over the last axis."""
     return _node(x).log_softmax()
 
 
 # ------------------------------------------------------------------ forward mode
-def forward_tangent(output: Node, tangents: Mapping[Node, object]) -> np.ndarray:
+def forward_tangent(output: Node, tangents: Mapping[Node, ArrayLike]) -> np.ndarray:
     """Push tangents of some variables forward to the tangent of ``output`` (forward mode).
 
     One sweep over the graph in topological order: each node's tangent is
@@ -530,7 +535,7 @@ def forward_tangent(output: Node, tangents: Mapping[Node, object]) -> np.ndarray
     return np.zeros_like(output.value)
 
 
-def _vector_function(f: Callable[[Node], Node], x) -> tuple[Node, Node]:
+def _vector_function(f: Callable[[Node], Node], x: ArrayLike) -> tuple[Node, Node]:
     x_node = Node(np.asarray(x, dtype=float), name="x")
     if x_node.value.ndim != 1:
         raise ValueError(
@@ -542,7 +547,7 @@ def _vector_function(f: Callable[[Node], Node], x) -> tuple[Node, Node]:
     return x_node, y
 
 
-def jacobian_forward(f: Callable[[Node], Node], x) -> np.ndarray:
+def jacobian_forward(f: Callable[[Node], Node], x: ArrayLike) -> np.ndarray:
     """The Jacobian of f: R^n_0 → R^n_L at x by forward mode, one tangent sweep per input.
 
     The graph of f is built once; column i of the (n_L, n_0) result is the
@@ -559,7 +564,7 @@ def jacobian_forward(f: Callable[[Node], Node], x) -> np.ndarray:
     return J
 
 
-def jacobian_reverse(f: Callable[[Node], Node], x) -> np.ndarray:
+def jacobian_reverse(f: Callable[[Node], Node], x: ArrayLike) -> np.ndarray:
     """The Jacobian of f: R^n_0 → R^n_L at x by reverse mode, one backward sweep per output.
 
     The graph of f is built once; row j of the (n_L, n_0) result is ``x.grad``
@@ -612,7 +617,7 @@ def all_paths_backward(output: Node) -> int:
 
 
 # ------------------------------------------------------- the layered network
-def network_cost(net: Network, X, y) -> tuple[Node, list, list]:
+def network_cost(net: Network, X: ArrayLike, y: ArrayLike) -> tuple[Node, list, list]:
     """Build the graph of the network's mean cost on a batch, node by node.
 
     Z^l = A^{l−1} (w^l)ᵀ + b^l and A^l = σ(Z^l) for l = 1..L, then
@@ -663,7 +668,7 @@ def network_cost(net: Network, X, y) -> tuple[Node, list, list]:
     return cost, w, b
 
 
-def network_gradient(net: Network, X, y) -> Gradient:
+def network_gradient(net: Network, X: ArrayLike, y: ArrayLike) -> Gradient:
     """The network's gradient found by the engine (build the graph, one backward sweep).
 
     Same result as :meth:`bp.network.Network.backprop`, to rounding.
@@ -674,7 +679,7 @@ def network_gradient(net: Network, X, y) -> Gradient:
 
 
 # ------------------------------------- forward over reverse: exact Hessian-vector products
-def hessian_vector_product(net: Network, X, y, v) -> np.ndarray:
+def hessian_vector_product(net: Network, X: ArrayLike, y: ArrayLike, v: ArrayLike) -> np.ndarray:
     """H v, exactly, for the Hessian H of a network's mean cost: forward over reverse.
 
     Pearlmutter's R-operator (1994): push the tangent of θ in the direction
@@ -720,21 +725,9 @@ def hessian_vector_product(net: Network, X, y, v) -> np.ndarray:
         are not a valid batch for ``net``.
     """
     X, Y = net.check_batch(X, y)
-    arr = np.asarray(v)
-    if (
-        arr.dtype == object
-        or np.iscomplexobj(arr)
-        or not (np.issubdtype(arr.dtype, np.number) or arr.dtype == np.bool_)
-    ):
-        raise TypeError(f"v must be a real vector, got dtype {arr.dtype}")
-    if arr.shape != (net.n_parameters,):
-        raise ValueError(
-            f"v must have shape ({net.n_parameters},), one entry per parameter in the "
-            f"order of net.get_params(), got {arr.shape}"
-        )
-    if not np.all(np.isfinite(arr)):
-        raise ValueError("v contains NaN or infinity")
-    arr = arr.astype(net.dtype)
+    arr = check_vector(
+        v, net.n_parameters, "v", net.dtype, note="one per parameter, ordered as net.get_params()"
+    )
     L, w, m = net.L, net.w, X.shape[0]
     V: list = [None] * (L + 1)  # the parts of v shaped like w^l and b^l
     Vb: list = [None] * (L + 1)

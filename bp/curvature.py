@@ -37,7 +37,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from . import autodiff, opcount, passes
-from ._validation import check_positive
+from ._validation import check_choice, check_positive, check_seed, check_vector
 from .network import Network
 
 __all__ = [
@@ -56,22 +56,9 @@ METHODS = ("exact", "difference")
 
 
 def _check_method(method: str, eps: float | None) -> None:
-    if method not in METHODS:
-        raise ValueError(f"method must be 'exact' or 'difference', got {method!r}")
+    check_choice(method, "method", METHODS)
     if method == "exact" and eps is not None:
         raise ValueError("eps is the step of method='difference'; the exact product takes no step")
-
-
-def _check_vector(v, n: int, argument: str) -> np.ndarray:
-    arr = np.asarray(v)
-    if arr.dtype == object or not np.issubdtype(arr.dtype, np.number) or np.iscomplexobj(arr):
-        raise TypeError(f"{argument} must be a real vector, got dtype {arr.dtype}")
-    arr = arr.astype(np.float64)
-    if arr.shape != (n,):
-        raise ValueError(f"{argument} must have shape ({n},), got {arr.shape}")
-    if not np.all(np.isfinite(arr)):
-        raise ValueError(f"{argument} contains NaN or infinity")
-    return arr
 
 
 def hvp_from_gradient(
@@ -113,8 +100,8 @@ def hvp_from_gradient(
     theta = np.asarray(theta)
     if theta.ndim != 1:
         raise ValueError(f"theta must be a 1-D parameter vector, got shape {theta.shape}")
-    theta = _check_vector(theta, theta.shape[0], "theta")
-    v = _check_vector(v, theta.shape[0], "v")
+    theta = check_vector(theta, theta.shape[0], "theta")
+    v = check_vector(v, theta.shape[0], "v")
     norm_v = float(np.linalg.norm(v))
     if norm_v == 0:
         return np.zeros_like(theta)
@@ -316,12 +303,13 @@ def power_iteration(
     Raises
     ------
     TypeError, ValueError
-        For a non-positive ``n``, ``iterations`` or ``tol``.
+        For a non-positive ``n``, ``iterations`` or ``tol``, or a ``seed``
+        that is not a non-negative integer.
     """
     check_positive(n, "n", integer=True)
     check_positive(iterations, "iterations", integer=True)
     check_positive(tol, "tol")
-    v = np.random.default_rng(seed).standard_normal(n)
+    v = np.random.default_rng(check_seed(seed)).standard_normal(n)
     v /= np.linalg.norm(v)
     estimates: list = []
     converged = False

@@ -19,21 +19,12 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import ArrayLike
 
+from ._validation import check_array, check_vector
 from .activations import Activation
 from .costs import Cost
 from .network import Network
 
 __all__ = ["activation_jacobian", "cost_gradient", "errors_by_product"]
-
-
-def _vector(v: ArrayLike, n: int, argument: str) -> np.ndarray:
-    """``v`` as a float64 vector of length ``n``, or a ValueError naming ``argument``."""
-    out = np.asarray(v, dtype=np.float64)
-    if out.shape != (n,):
-        raise ValueError(f"{argument} must have shape ({n},), got {out.shape}")
-    if not np.all(np.isfinite(out)):
-        raise ValueError(f"{argument} must be finite")
-    return out
 
 
 def activation_jacobian(activation: Activation, z: ArrayLike) -> np.ndarray:
@@ -56,14 +47,12 @@ def activation_jacobian(activation: Activation, z: ArrayLike) -> np.ndarray:
     ------
     TypeError
         If ``activation`` is not a :class:`bp.activations.Activation`.
-    ValueError
-        If ``z`` is not a finite vector.
+    TypeError, ValueError
+        If ``z`` is not a finite 1-D array of real numbers.
     """
     if not isinstance(activation, Activation):
         raise TypeError(f"activation must be a bp Activation, got {type(activation).__name__}")
-    z = np.asarray(z, dtype=np.float64)
-    if z.ndim != 1 or not np.all(np.isfinite(z)):
-        raise ValueError(f"z must be a finite vector, got shape {z.shape}")
+    z = check_array(z, "z", ndim=1, dtype=np.float64)
     n = z.size
     Z = np.tile(z, (n, 1))  # one copy of z per unit tangent
     # row k of the result is the tangent for dz = e_k, i.e. column k of the Jacobian
@@ -88,19 +77,20 @@ def cost_gradient(cost: Cost, a: ArrayLike, y: ArrayLike) -> np.ndarray:
 
     Raises
     ------
+    TypeError
+        If ``cost`` is not a :class:`bp.costs.Cost`, or ``a`` or ``y`` does
+        not hold real numbers.
     ValueError
-        If ``a`` and ``y`` differ in shape, or ``cost`` is not a :class:`bp.costs.Cost`.
+        If ``a`` is not a finite vector or ``y`` not a finite vector of its shape.
     """
-    a = np.asarray(a, dtype=np.float64)
-    y = np.asarray(y, dtype=np.float64)
-    if a.shape != y.shape or a.ndim != 1:
-        raise ValueError(f"a and y must be vectors of one shape, got {a.shape} and {y.shape}")
     if not isinstance(cost, Cost):
-        raise ValueError(f"cost must be a bp.costs.Cost such as net.cost, got {cost!r}")
+        raise TypeError(f"cost must be a bp.costs.Cost such as net.cost, got {cost!r}")
+    a = check_array(a, "a", ndim=1, dtype=np.float64)
+    y = check_vector(y, a.shape[0], "y")
     return cost.gradient_a(a[None, :], y[None, :])[0]
 
 
-def errors_by_product(net: Network, x: ArrayLike, grad_a: ArrayLike) -> list:
+def errors_by_product(net: Network, x: ArrayLike, grad_a: ArrayLike) -> list[np.ndarray | None]:
     """Every δ^l from the product form, δ^l = Σ′(z^l)(w^{l+1})ᵀ ⋯ (w^L)ᵀ Σ′(z^L) ∇_a C.
 
     Parameters
@@ -118,17 +108,19 @@ def errors_by_product(net: Network, x: ArrayLike, grad_a: ArrayLike) -> list:
 
     Raises
     ------
+    TypeError
+        If ``x`` or ``grad_a`` does not hold real numbers.
     ValueError
         If ``x`` or ``grad_a`` has the wrong shape or is not finite.
     """
-    x = _vector(x, net.sizes[0], "x")
-    grad_a = _vector(grad_a, net.sizes[-1], "grad_a")
+    x = check_vector(x, net.sizes[0], "x")
+    grad_a = check_vector(grad_a, net.sizes[-1], "grad_a")
     fp = net.forward(x[None, :])
     L, w = net.L, net.w
     S = [None] + [
         activation_jacobian(net.activations[l], fp.z[l][0]) for l in range(1, L + 1)
     ]  # Σ′(z^l)
-    deltas: list = [None] * (L + 1)
+    deltas: list[np.ndarray | None] = [None] * (L + 1)
     for l in range(1, L + 1):
         product = S[l]  # Σ′(z^l), then (w^k)ᵀ Σ′(z^k) for k = l+1..L
         for k in range(l + 1, L + 1):

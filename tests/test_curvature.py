@@ -321,3 +321,17 @@ def test_bad_input_is_rejected(rng, small_net):
         curvature.power_iteration(lambda v: v, 3, iterations=2.5)
     with pytest.raises(ValueError, match="theta must be a 1-D"):
         curvature.hvp_from_gradient(lambda t: t, np.ones((2, 2)), np.ones(2))
+
+
+@pytest.mark.parametrize(("seed", "error"), [(-1, ValueError), (0.5, TypeError)])
+def test_a_bad_seed_names_seed(seed, error):
+    with pytest.raises(error, match=rf"^seed must be a non-negative integer, got {seed!r}$"):
+        curvature.power_iteration(lambda v: v, 3, seed=seed)
+
+
+def test_unknown_method_lists_the_methods():
+    net = bp.Network([2, 2, 1], "sigmoid", "quadratic", seed=0)
+    X, Y = np.ones((3, 2)), np.ones((3, 1))
+    v = np.ones(net.n_parameters)
+    with pytest.raises(ValueError, match="^method must be 'exact' or 'difference', got 'x'$"):
+        curvature.hessian_vector_product(net, X, Y, v, method="x")

@@ -114,5 +114,14 @@ def test_bad_input_raises_naming_the_argument():
         activation_jacobian("sigmoid", np.zeros(2))
     with pytest.raises(ValueError, match="z must"):
         activation_jacobian(net.activations[1], np.zeros((2, 2)))
-    with pytest.raises(ValueError, match="a and y"):
+    # a and y are checked by the vocabulary of bp._validation: y must match a's shape
+    with pytest.raises(ValueError, match=r"^y must have shape \(2,\), got \(3,\)$"):
         cost_gradient(net.cost, np.zeros(2), np.zeros(3))
+    with pytest.raises(ValueError, match=r"^a must be a 1-D array, got shape \(1, 2\)$"):
+        cost_gradient(net.cost, np.zeros((1, 2)), np.zeros(2))
+    with pytest.raises(TypeError, match=r"^cost must be a bp.costs.Cost"):  # was a ValueError
+        cost_gradient("quadratic", np.zeros(2), np.zeros(2))
+    with pytest.raises(ValueError, match="^z contains NaN or infinity$"):
+        activation_jacobian(net.activations[1], np.array([0.0, np.nan]))
+    with pytest.raises(TypeError, match="^x must be a real vector"):
+        errors_by_product(net, np.array(["a", "b"]), np.zeros(1))
