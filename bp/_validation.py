@@ -18,6 +18,7 @@ helper                   accepts
 :func:`check_choice`     one of a few strings
 :func:`check_dtype`      float32 or float64
 :func:`check_path`       a file path (``str`` or ``os.PathLike``)
+:func:`is_real_dtype`    whether a dtype holds real numbers (ints, floats, bools)
 :func:`as_float_array`   real numbers without NaN or infinity, as a float array
 :func:`check_array`      the same, with a given number of dimensions
 :func:`check_vector`     the same, of shape (n,)
@@ -76,6 +77,7 @@ __all__ = [
     "check_sizes",
     "check_targets",
     "check_vector",
+    "is_real_dtype",
     "lookup",
     "overflow_as_error",
 ]
@@ -374,18 +376,17 @@ def check_path(path: object, argument: str = "path") -> str:
 
 
 # ------------------------------------------------------------------ arrays
-def _is_real_dtype(dtype: np.dtype[Any]) -> bool:
+def is_real_dtype(dtype: np.dtype[Any]) -> bool:
     """Integers, floats and bools; not complex numbers, strings or objects."""
-    return dtype != object and (
-        dtype == np.bool_
-        or (np.issubdtype(dtype, np.number) and not np.issubdtype(dtype, np.complexfloating))
+    return dtype == np.bool_ or (
+        np.issubdtype(dtype, np.number) and not np.issubdtype(dtype, np.complexfloating)
     )
 
 
 def as_float_array(x: ArrayLike, argument: str, dtype: DTypeLike) -> np.ndarray:
     """Convert to a float array of ``dtype``; reject non-numeric data and NaN/inf."""
     arr = np.asarray(x)
-    if not _is_real_dtype(arr.dtype):
+    if not is_real_dtype(arr.dtype):
         raise TypeError(f"{argument} must hold real numbers, got dtype {arr.dtype}")
     arr = arr.astype(dtype, copy=False)
     if not np.all(np.isfinite(arr)):
@@ -454,7 +455,7 @@ def check_vector(
     TypeError: v must be a real vector, got dtype <U1
     """
     arr = np.asarray(v)
-    if not _is_real_dtype(arr.dtype):
+    if not is_real_dtype(arr.dtype):
         raise TypeError(f"{argument} must be a real vector, got dtype {arr.dtype}")
     if arr.shape != (n,):
         hint = f" ({note})" if note else ""
