@@ -41,6 +41,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import numpy as np
+from numpy.typing import ArrayLike, DTypeLike
 
 from . import passes
 from ._validation import as_float_array, check_nonnegative, check_positive, overflow_as_error
@@ -57,7 +58,7 @@ __all__ = [
 ]
 
 
-def kl_divergence(rho: float, rho_hat) -> np.ndarray:
+def kl_divergence(rho: float, rho_hat: ArrayLike) -> np.ndarray:
     """KL(ρ ‖ ρ̂) between Bernoulli(ρ) and Bernoulli(ρ̂), elementwise in ρ̂.
 
     ρ ln(ρ/ρ̂) + (1 − ρ) ln((1 − ρ)/(1 − ρ̂)); both in (0, 1).
@@ -110,7 +111,7 @@ class SparseAutoencoder:
         sparsity: float = 0.01,
         beta: float = 3.0,
         weight_decay: float = 1e-4,
-        dtype=np.float64,
+        dtype: DTypeLike = np.float64,
     ) -> None:
         check_positive(n_visible, "n_visible", integer=True)
         check_positive(n_hidden, "n_hidden", integer=True)
@@ -151,7 +152,7 @@ class SparseAutoencoder:
         w2 = rng.uniform(-r, r, size=(n, s))
         return np.concatenate([w1.ravel(), np.zeros(s), w2.ravel(), np.zeros(n)])
 
-    def unpack(self, theta) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    def unpack(self, theta: ArrayLike) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
         """Split θ into (w^1, b^1, w^2, b^2) with shapes (s, n), (s,), (n, s), (n,)."""
         self._set(theta)
         return (
@@ -161,7 +162,7 @@ class SparseAutoencoder:
             self.net.b[2].copy(),
         )
 
-    def _set(self, theta) -> None:
+    def _set(self, theta: ArrayLike) -> None:
         theta = np.asarray(theta)
         if theta.shape != (self.n_parameters,):
             raise ValueError(
@@ -171,12 +172,12 @@ class SparseAutoencoder:
             )
         self.net.set_params(theta)
 
-    def _inputs(self, X) -> np.ndarray:
+    def _inputs(self, X: ArrayLike) -> np.ndarray:
         return self.net.check_batch(X)[0]
 
     # ------------------------------------------------------------ cost, gradient
     @overflow_as_error("X")
-    def cost_and_gradient(self, theta, X) -> tuple[float, np.ndarray]:
+    def cost_and_gradient(self, theta: ArrayLike, X: ArrayLike) -> tuple[float, np.ndarray]:
         """J(θ) on the batch X and its gradient ∇J(θ), by backpropagation.
 
         Parameters
@@ -213,30 +214,30 @@ class SparseAutoencoder:
         grad = grad.flat()
         return J, grad.astype(np.float64, copy=False)
 
-    def cost(self, theta, X) -> float:
+    def cost(self, theta: ArrayLike, X: ArrayLike) -> float:
         """J(θ) on the batch X (see :meth:`cost_and_gradient`)."""
         return self.cost_and_gradient(theta, X)[0]
 
-    def gradient(self, theta, X) -> np.ndarray:
+    def gradient(self, theta: ArrayLike, X: ArrayLike) -> np.ndarray:
         """∇J(θ) on the batch X (see :meth:`cost_and_gradient`)."""
         return self.cost_and_gradient(theta, X)[1]
 
     # --------------------------------------------------------------- use
-    def hidden(self, theta, X) -> np.ndarray:
+    def hidden(self, theta: ArrayLike, X: ArrayLike) -> np.ndarray:
         """The code a^1 = σ(w^1 x + b^1) of every example, shape (m, n_hidden)."""
         self._set(theta)
         return passes.forward(self.net, self._inputs(X), end=1)[1][1]
 
-    def reconstruct(self, theta, X) -> np.ndarray:
+    def reconstruct(self, theta: ArrayLike, X: ArrayLike) -> np.ndarray:
         """The reconstruction a^2 of every example, shape (m, n_visible)."""
         self._set(theta)
         return passes.forward(self.net, self._inputs(X))[1][2]
 
-    def average_activations(self, theta, X) -> np.ndarray:
+    def average_activations(self, theta: ArrayLike, X: ArrayLike) -> np.ndarray:
         """ρ̂_j, the mean activation of each hidden unit over X, shape (n_hidden,)."""
         return self.hidden(theta, X).mean(axis=0)
 
-    def features(self, theta) -> np.ndarray:
+    def features(self, theta: ArrayLike) -> np.ndarray:
         """The input that maximally activates each hidden unit, under ‖x‖ ≤ 1.
 
         For unit j this is x = w^1_j / ‖w^1_j‖ (the row of w^1, normalised);
@@ -249,7 +250,7 @@ class SparseAutoencoder:
 
 
 def numerical_gradient(
-    fun: Callable[[np.ndarray], float], theta, *, eps: float = 1e-4
+    fun: Callable[[np.ndarray], float], theta: ArrayLike, *, eps: float = 1e-4
 ) -> np.ndarray:
     """Centred differences (f(θ + εe_i) − f(θ − εe_i)) / (2ε) for every i.
 
@@ -275,7 +276,7 @@ def numerical_gradient(
     return central_differences(lambda: float(fun(theta)), theta, eps)
 
 
-def relative_difference(g, g_num) -> float:
+def relative_difference(g: ArrayLike, g_num: ArrayLike) -> float:
     """UFLDL's gradient-check criterion ‖g − g_num‖ / ‖g + g_num‖.
 
     Below about 1e-9 (in double precision, ε = 1e-4) the gradient is right.
@@ -291,7 +292,7 @@ def relative_difference(g, g_num) -> float:
     return float(np.linalg.norm(g - h) / denom)
 
 
-def _as_images(features, shape, argument: str = "features") -> np.ndarray:
+def _as_images(features: ArrayLike, shape: object, argument: str = "features") -> np.ndarray:
     """Rows of ``features`` reshaped to images of ``shape``; rejects zero rows."""
     if (
         not isinstance(shape, tuple)
@@ -310,7 +311,7 @@ def _as_images(features, shape, argument: str = "features") -> np.ndarray:
     return F.reshape(-1, *shape)
 
 
-def orientation_coherence(features, shape: tuple[int, int]) -> np.ndarray:
+def orientation_coherence(features: ArrayLike, shape: tuple[int, int]) -> np.ndarray:
     """How strongly each pattern is oriented: the coherence of its gradients.
 
     For a pattern F (an image of ``shape``) with gradient g(p) at pixel p
@@ -347,7 +348,7 @@ def orientation_coherence(features, shape: tuple[int, int]) -> np.ndarray:
     return np.divide(spread, trace, out=np.zeros_like(trace), where=trace > 0)
 
 
-def energy_localisation(features, shape: tuple[int, int], window: int) -> np.ndarray:
+def energy_localisation(features: ArrayLike, shape: tuple[int, int], window: int) -> np.ndarray:
     """How local each pattern is: the share of its energy in its best window.
 
     For a pattern F (an image of ``shape``) this is

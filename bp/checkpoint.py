@@ -32,6 +32,7 @@ from collections.abc import Sequence
 from math import comb
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from . import opcount, passes
 from ._validation import overflow_as_error
@@ -48,7 +49,7 @@ __all__ = [
 ]
 
 
-def _check_every(every, L: int) -> int:
+def _check_every(every: object, L: int) -> int:
     if isinstance(every, bool) or not isinstance(every, (int, np.integer)):
         raise TypeError(f"every must be a positive integer (layers per segment), got {every!r}")
     if every < 1:
@@ -67,7 +68,9 @@ def checkpoints(L: int, every: int) -> list[int]:
     return list(range(0, L, every))
 
 
-def checkpointed_backprop(net: Network, X, y, every: int | None = None) -> Gradient:
+def checkpointed_backprop(
+    net: Network, X: ArrayLike, y: ArrayLike, every: int | None = None
+) -> Gradient:
     """The gradient of the mean cost, keeping only every k-th layer's activations.
 
     Parameters
@@ -160,7 +163,7 @@ def stored_floats(sizes: Sequence[int], m: int = 1, every: int | None = None) ->
 
 
 # ---------------------------------------------------------------- binomial (revolve)
-def _check_slots(slots, name: str = "slots") -> int:
+def _check_slots(slots: object, name: str = "slots") -> int:
     what = "stored activations" if name == "slots" else "layers"
     if isinstance(slots, bool) or not isinstance(slots, (int, np.integer)):
         raise TypeError(f"{name} must be a positive integer ({what}), got {slots!r}")
@@ -209,7 +212,7 @@ def _binomial_split(length: int, slots: int) -> int:
     return best_j
 
 
-def binomial_backprop(net: Network, X, y, slots: int) -> Gradient:
+def binomial_backprop(net: Network, X: ArrayLike, y: ArrayLike, slots: int) -> Gradient:
     """The gradient of the mean cost with the binomial checkpoint schedule.
 
     At most ``slots`` activations a^c are kept at once (the input among

@@ -141,7 +141,9 @@ class Quadratic(Cost):
     def gradient_a(self, a: np.ndarray, y: np.ndarray) -> np.ndarray:
         return a - y
 
-    def gauss_newton_diagonal(self, z, a, activation):
+    def gauss_newton_diagonal(
+        self, z: np.ndarray, a: np.ndarray, activation: Activation
+    ) -> np.ndarray:
         # ½‖a − y‖²: Gauss–Newton keeps Jᵀ J and drops the term in (a − y) σ″.
         if activation.elementwise:
             d = activation.derivative(z, a)
@@ -150,7 +152,15 @@ class Quadratic(Cost):
         sum_sq = np.sum(a * a, axis=1, keepdims=True)
         return a * a * ((1.0 - a) ** 2 + sum_sq - a * a)
 
-    def output_error_tangent(self, z, a, y, activation, dz, da):
+    def output_error_tangent(
+        self,
+        z: np.ndarray,
+        a: np.ndarray,
+        y: np.ndarray,
+        activation: Activation,
+        dz: np.ndarray,
+        da: np.ndarray,
+    ) -> tuple[np.ndarray, np.ndarray]:
         g = a - y  # ∇_a C_x, whose tangent is da
         if not activation.elementwise:  # softmax: δ = a ⊙ (g − a·g), a product
             ag = (a * g).sum(axis=-1, keepdims=True)
@@ -168,13 +178,30 @@ class _MatchedCost(Cost):
     activation's derivative cancels.
     """
 
-    def output_error(self, z, a, y, activation, out=None):
+    def output_error(
+        self,
+        z: np.ndarray,
+        a: np.ndarray,
+        y: np.ndarray,
+        activation: Activation,
+        out: np.ndarray | None = None,
+    ) -> np.ndarray:
         return np.subtract(a, y, out=out)  # σ′ cancels
 
-    def output_error_tangent(self, z, a, y, activation, dz, da):
+    def output_error_tangent(
+        self,
+        z: np.ndarray,
+        a: np.ndarray,
+        y: np.ndarray,
+        activation: Activation,
+        dz: np.ndarray,
+        da: np.ndarray,
+    ) -> tuple[np.ndarray, np.ndarray]:
         return a - y, da
 
-    def gauss_newton_diagonal(self, z, a, activation):
+    def gauss_newton_diagonal(
+        self, z: np.ndarray, a: np.ndarray, activation: Activation
+    ) -> np.ndarray:
         # Exact: the Hessian of C_x in z^L is diag(a(1 − a)) for a sigmoid output and
         # diag(a) − a aᵀ for softmax; its diagonal is a(1 − a) in both cases.
         return a * (1.0 - a)

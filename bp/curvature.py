@@ -35,6 +35,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from . import autodiff, opcount, passes
 from ._validation import check_choice, check_positive, check_seed, check_vector
@@ -63,8 +64,8 @@ def _check_method(method: str, eps: float | None) -> None:
 
 def hvp_from_gradient(
     gradient: Callable[[np.ndarray], np.ndarray],
-    theta,
-    v,
+    theta: ArrayLike,
+    v: ArrayLike,
     *,
     eps: float | None = None,
 ) -> np.ndarray:
@@ -114,7 +115,9 @@ def hvp_from_gradient(
     return (g_plus - g_minus) / (2.0 * eps)
 
 
-def _network_gradient(net: Network, X, y) -> Callable[[np.ndarray], np.ndarray]:
+def _network_gradient(
+    net: Network, X: ArrayLike, y: ArrayLike
+) -> Callable[[np.ndarray], np.ndarray]:
     """θ ↦ ∇C(θ) on (X, y); restores the network's parameters after each call."""
     X, Y = net.check_batch(X, y)
 
@@ -130,7 +133,13 @@ def _network_gradient(net: Network, X, y) -> Callable[[np.ndarray], np.ndarray]:
 
 
 def hessian_vector_product(
-    net: Network, X, y, v, *, method: str = "exact", eps: float | None = None
+    net: Network,
+    X: ArrayLike,
+    y: ArrayLike,
+    v: ArrayLike,
+    *,
+    method: str = "exact",
+    eps: float | None = None,
 ) -> np.ndarray:
     """H v for the Hessian of a network's mean cost C on (X, y).
 
@@ -168,7 +177,7 @@ def hessian_vector_product(
 
 
 def _product_with_hessian(
-    net: Network, X, y, method: str, eps: float | None
+    net: Network, X: ArrayLike, y: ArrayLike, method: str, eps: float | None
 ) -> Callable[[np.ndarray], np.ndarray]:
     """v ↦ H v for the cost of ``net`` on (X, y), by ``method`` (checked by the caller)."""
     if method == "exact":
@@ -189,8 +198,8 @@ def _product_with_hessian(
 
 def hessian(
     net: Network,
-    X,
-    y,
+    X: ArrayLike,
+    y: ArrayLike,
     *,
     method: str = "exact",
     eps: float | None = None,
@@ -332,8 +341,8 @@ def power_iteration(
 
 def largest_hessian_eigenvalue(
     net: Network,
-    X,
-    y,
+    X: ArrayLike,
+    y: ArrayLike,
     *,
     iterations: int = 100,
     tol: float = 1e-6,
@@ -355,7 +364,7 @@ def largest_hessian_eigenvalue(
     return power_iteration(matvec, net.n_parameters, iterations=iterations, tol=tol, seed=seed)
 
 
-def diagonal_hessian(net: Network, X) -> tuple[list, list]:
+def diagonal_hessian(net: Network, X: ArrayLike) -> tuple[list, list]:
     """Becker and LeCun's Gauss–Newton approximation of the Hessian's diagonal.
 
     Second derivatives are backpropagated like first derivatives (Becker and
@@ -402,7 +411,7 @@ def diagonal_hessian(net: Network, X) -> tuple[list, list]:
     return hw, hb
 
 
-def layer_gradient_norms(net: Network, X, y) -> np.ndarray:
+def layer_gradient_norms(net: Network, X: ArrayLike, y: ArrayLike) -> np.ndarray:
     """‖∂C/∂w^l‖ (Frobenius norm) for l = 1..L, from one gradient.
 
     Returns

@@ -23,6 +23,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from . import opcount, passes
 from ._validation import check_positive, overflow_as_error
@@ -63,7 +64,7 @@ def central_differences(cost: Callable[[], float], theta: np.ndarray, eps: float
 
 @overflow_as_error("X")
 def finite_difference_gradient(
-    net: Network, X, y, *, eps: float | None = None, method: str = "central"
+    net: Network, X: ArrayLike, y: ArrayLike, *, eps: float | None = None, method: str = "central"
 ) -> Gradient:
     """The gradient of the mean cost by finite differences, one parameter at a time.
 
@@ -115,7 +116,7 @@ def finite_difference_gradient(
 
 
 @overflow_as_error("X")
-def forward_mode_gradient(net: Network, X, y) -> Gradient:
+def forward_mode_gradient(net: Network, X: ArrayLike, y: ArrayLike) -> Gradient:
     """The exact gradient by forward-mode differentiation: one tangent pass per parameter.
 
     For each parameter θ the tangent ``dz^l = ∂z^l/∂θ`` is pushed forward,
@@ -152,7 +153,7 @@ def forward_mode_gradient(net: Network, X, y) -> Gradient:
 
 
 @overflow_as_error("X")
-def neuron_forward_mode_gradient(net: Network, X, y) -> Gradient:
+def neuron_forward_mode_gradient(net: Network, X: ArrayLike, y: ArrayLike) -> Gradient:
     """The exact gradient by forward mode seeded per neuron: one tangent pass per neuron.
 
     For each neuron j of each layer l, the tangent ``dz^l = e_j`` (a one on

@@ -39,8 +39,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any, overload
 
 import numpy as np
+from numpy.typing import ArrayLike, DTypeLike
 
 from . import opcount, passes
 from ._validation import (
@@ -146,7 +148,7 @@ class Network:
         *,
         weight_decay: float = 0.0,
         seed: int = 0,
-        dtype=np.float64,
+        dtype: DTypeLike = np.float64,
         init: str = "lecun",
     ) -> None:
         self.sizes = _check_sizes(sizes)
@@ -186,6 +188,7 @@ class Network:
             )
 
         rng = np.random.default_rng(seed)
+        scale: list[Any]  # indexed by layer, like w and b (index 0 unused)
         if init == "lecun":
             scale = [None] + [1 / np.sqrt(self.sizes[l - 1]) for l in range(1, self.L + 1)]
         elif init == "standard_normal":
@@ -241,7 +244,19 @@ class Network:
         return new
 
     # ------------------------------------------------------- validation
-    def check_batch(self, X, y=None, *, x_name: str = "X", y_name: str = "y"):
+    @overload
+    def check_batch(
+        self, X: ArrayLike, y: None = None, *, x_name: str = "X", y_name: str = "y"
+    ) -> tuple[np.ndarray, None]: ...
+
+    @overload
+    def check_batch(
+        self, X: ArrayLike, y: ArrayLike, *, x_name: str = "X", y_name: str = "y"
+    ) -> tuple[np.ndarray, np.ndarray]: ...
+
+    def check_batch(
+        self, X: ArrayLike, y: ArrayLike | None = None, *, x_name: str = "X", y_name: str = "y"
+    ) -> tuple[np.ndarray, np.ndarray | None]:
         """Validate a batch once, for the inner methods that trust their inputs.
 
         Parameters
@@ -273,7 +288,7 @@ class Network:
         self.cost.check_targets(Y, y_name)
         return X, Y
 
-    def check_example(self, x, y):
+    def check_example(self, x: ArrayLike, y: ArrayLike) -> tuple[np.ndarray, np.ndarray]:
         """Validate one example: ``x`` of shape (n_0,), ``y`` of shape (n_L,) or a class label.
 
         Returns the validated vectors (x, y), y one-hot for a label; raises
@@ -288,7 +303,7 @@ class Network:
         return X[0], Y[0]
 
     # -------------------------------------------------------- forward pass
-    def forward(self, X) -> ForwardPass:
+    def forward(self, X: ArrayLike) -> ForwardPass:
         """Forward propagation over a mini-batch, keeping z^l and a^l of every layer.
 
         Parameters
@@ -312,7 +327,7 @@ class Network:
         with overflow_as_error("X"):
             return ForwardPass(*passes.forward(self, X, check="X"))
 
-    def feedforward(self, X) -> np.ndarray:
+    def feedforward(self, X: ArrayLike) -> np.ndarray:
         """The output a^L for a batch X of shape (m, n_0); returns shape (m, n_L)."""
         return self.forward(X).output
 
@@ -332,7 +347,7 @@ class Network:
         z, a = passes.forward(self, X, check=check)
         return float(np.mean(self.cost.value(z[-1], a[-1], Y))) + self.penalty()
 
-    def cost_value(self, X, y) -> float:
+    def cost_value(self, X: ArrayLike, y: ArrayLike) -> float:
         """The cost C = (1/m) Σ_x C_x + (λ/2) Σ_l ‖w^l‖² on a batch.
 
         ``y`` is an (m, n_L) array of targets or, for a classifier, m
@@ -343,7 +358,7 @@ class Network:
             return self.mean_cost(X, Y, check="X")
 
     # ------------------------------------------------------- backpropagation
-    def backprop(self, X, y) -> Gradient:
+    def backprop(self, X: ArrayLike, y: ArrayLike) -> Gradient:
         """The gradient of the mean cost on a mini-batch, fully matrix-based.
 
         One forward pass, then one backward pass that applies BP1–BP4 to all
@@ -381,7 +396,7 @@ class Network:
         passes.backward(self, z, a, grad, Y=Y)
         return grad
 
-    def backprop_example(self, x, y) -> Gradient:
+    def backprop_example(self, x: ArrayLike, y: ArrayLike) -> Gradient:
         """The gradient of the cost C_x of **one** example, in the text's vector form.
 
         Parameters
@@ -425,7 +440,7 @@ class Network:
                 nabla_w[l] = nabla_w[l] + self.weight_decay * w[l]
         return Gradient(nabla_w, nabla_b)
 
-    def backprop_loop(self, X, y) -> Gradient:
+    def backprop_loop(self, X: ArrayLike, y: ArrayLike) -> Gradient:
         """The mini-batch gradient computed example by example, then averaged.
 
         Same result as :meth:`backprop`, one example at a time: the book
@@ -446,11 +461,11 @@ class Network:
         return total
 
     # ----------------------------------------------------------- evaluation
-    def predict(self, X) -> np.ndarray:
+    def predict(self, X: ArrayLike) -> np.ndarray:
         """Predicted class labels, argmax of a^L; shape (m,), int64."""
         return self.feedforward(X).argmax(axis=1)
 
-    def accuracy(self, X, y) -> float:
+    def accuracy(self, X: ArrayLike, y: ArrayLike) -> float:
         """Fraction of examples whose predicted class equals the label in ``y``.
 
         ``y`` holds m integer labels or (m, n_L) one-hot rows.
@@ -462,7 +477,7 @@ class Network:
         return float(np.mean(a[-1].argmax(axis=1) == labels))
 
 
-def _check_sizes(sizes) -> tuple[int, ...]:
+def _check_sizes(sizes: object) -> tuple[int, ...]:
     if isinstance(sizes, (str, bytes)) or not isinstance(sizes, Sequence | np.ndarray):
         raise TypeError(f"sizes must be a sequence of layer widths, got {sizes!r}")
     sizes = list(sizes)

@@ -23,6 +23,7 @@ import math
 from collections.abc import Sequence
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from . import opcount, passes
 from ._validation import overflow_as_error
@@ -83,7 +84,7 @@ def backprop_multiplications(sizes: Sequence[int]) -> int:
     return sum(s[l + 1] * s[l] + s[l] for l in range(1, L))
 
 
-def path_sum_gradient(net: Network, x, y) -> tuple[Gradient, int]:
+def path_sum_gradient(net: Network, x: ArrayLike, y: ArrayLike) -> tuple[Gradient, int]:
     """The gradient of one example's cost C_x, every error found by summing over paths.
 
     δ^L comes from BP1; each δ^l_j below it is the explicit sum over all
