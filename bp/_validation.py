@@ -22,6 +22,7 @@ helper                   accepts
 :func:`as_float_array`   real numbers without NaN or infinity, as a float array
 :func:`check_array`      the same, with a given number of dimensions
 :func:`check_vector`     the same, of shape (n,)
+:func:`check_matching`   two arrays of real numbers with as many elements, flattened
 :func:`check_inputs`     a batch of inputs, shape (m, n_in)
 :func:`check_targets`    targets of shape (m, n_out), or integer class labels
 :func:`check_labels`     integer class labels (or one-hot rows) for m examples
@@ -69,6 +70,7 @@ __all__ = [
     "check_inputs",
     "check_int",
     "check_labels",
+    "check_matching",
     "check_nonnegative",
     "check_path",
     "check_positive",
@@ -461,6 +463,43 @@ def check_vector(
         hint = f" ({note})" if note else ""
         raise ValueError(f"{argument} must have shape ({n},){hint}, got {arr.shape}")
     return as_float_array(arr, argument, dtype)
+
+
+def check_matching(
+    a: ArrayLike, b: ArrayLike, names: tuple[str, str]
+) -> tuple[np.ndarray, np.ndarray]:
+    """Two arrays of real numbers with as many elements, flattened to float64 vectors.
+
+    NaN and infinity pass (a comparison may be asked about a broken gradient).
+
+    Raises
+    ------
+    TypeError
+        If either does not hold real numbers.
+    ValueError
+        If their numbers of elements differ.
+
+    Examples
+    --------
+    >>> check_matching([[1, 2]], [3, 4], ("g", "g_ref"))
+    (array([1., 2.]), array([3., 4.]))
+    >>> check_matching([1, 2], [3], ("g", "g_ref"))
+    Traceback (most recent call last):
+    ...
+    ValueError: g and g_ref must have the same size, got 2 and 1
+    """
+    arrays = []
+    for x, name in zip((a, b), names):
+        arr = np.asarray(x)
+        if not is_real_dtype(arr.dtype):
+            raise TypeError(f"{name} must hold real numbers, got dtype {arr.dtype}")
+        arrays.append(np.ravel(arr.astype(np.float64)))
+    if arrays[0].size != arrays[1].size:
+        raise ValueError(
+            f"{names[0]} and {names[1]} must have the same size, "
+            f"got {arrays[0].size} and {arrays[1].size}"
+        )
+    return arrays[0], arrays[1]
 
 
 def check_inputs(x: ArrayLike, n_in: int, dtype: DTypeLike, argument: str = "X") -> np.ndarray:

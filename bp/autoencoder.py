@@ -44,7 +44,17 @@ import numpy as np
 from numpy.typing import ArrayLike, DTypeLike
 
 from . import passes
-from ._validation import as_float_array, check_nonnegative, check_positive, overflow_as_error
+from ._validation import (
+    as_float_array,
+    check_array,
+    check_matching,
+    check_nonnegative,
+    check_positive,
+    check_real,
+    check_seed,
+    check_vector,
+    overflow_as_error,
+)
 from .naive import central_differences
 from .network import Gradient, Network
 
@@ -115,9 +125,7 @@ class SparseAutoencoder:
     ) -> None:
         check_positive(n_visible, "n_visible", integer=True)
         check_positive(n_hidden, "n_hidden", integer=True)
-        check_positive(sparsity, "sparsity")
-        if sparsity >= 1:
-            raise ValueError(f"sparsity must lie in (0, 1), got {sparsity!r}")
+        check_real(sparsity, "sparsity", low=0, high=1, include_low=False, include_high=False)
         self.sparsity = float(sparsity)
         self.beta = float(check_nonnegative(beta, "beta"))
         self.weight_decay = float(check_nonnegative(weight_decay, "weight_decay"))
@@ -146,7 +154,7 @@ class SparseAutoencoder:
         Returns θ, shape (n_parameters,), laid out as w^1, b^1, w^2, b^2.
         """
         r = np.sqrt(6.0 / (self.n_visible + self.n_hidden + 1))
-        rng = np.random.default_rng(seed)
+        rng = np.random.default_rng(check_seed(seed))
         n, s = self.n_visible, self.n_hidden
         w1 = rng.uniform(-r, r, size=(s, n))
         w2 = rng.uniform(-r, r, size=(n, s))
@@ -163,13 +171,10 @@ class SparseAutoencoder:
         )
 
     def _set(self, theta: ArrayLike) -> None:
-        theta = np.asarray(theta)
-        if theta.shape != (self.n_parameters,):
-            raise ValueError(
-                f"theta must have shape ({self.n_parameters},) for this autoencoder "
-                f"(2·{self.n_visible}·{self.n_hidden} weights + {self.n_hidden} + "
-                f"{self.n_visible} biases), got {theta.shape}"
-            )
+        n, s = self.n_visible, self.n_hidden
+        theta = check_vector(
+            theta, self.n_parameters, "theta", note=f"2·{n}·{s} weights + {s} + {n} biases"
+        )
         self.net.set_params(theta)
 
     def _inputs(self, X: ArrayLike) -> np.ndarray:
@@ -270,9 +275,7 @@ def numerical_gradient(
     ndarray, shape (n,), float64
     """
     check_positive(eps, "eps")
-    theta = np.array(theta, dtype=np.float64)
-    if theta.ndim != 1:
-        raise ValueError(f"theta must be a 1-D vector, got shape {theta.shape}")
+    theta = check_array(theta, "theta", ndim=1, dtype=np.float64).copy()
     return central_differences(lambda: float(fun(theta)), theta, eps)
 
 
@@ -282,10 +285,7 @@ def relative_difference(g: ArrayLike, g_num: ArrayLike) -> float:
     Below about 1e-9 (in double precision, ε = 1e-4) the gradient is right.
     Two zero vectors give 0.
     """
-    g = np.ravel(np.asarray(g, dtype=np.float64))
-    h = np.ravel(np.asarray(g_num, dtype=np.float64))
-    if g.shape != h.shape:
-        raise ValueError(f"g and g_num must have the same size, got {g.size} and {h.size}")
+    g, h = check_matching(g, g_num, ("g", "g_num"))
     denom = float(np.linalg.norm(g + h))
     if denom == 0:
         return 0.0 if not np.any(g - h) else float("inf")

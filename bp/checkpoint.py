@@ -35,7 +35,7 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from . import opcount, passes
-from ._validation import overflow_as_error
+from ._validation import check_int, check_sizes, overflow_as_error
 from .network import Gradient, Network
 
 __all__ = [
@@ -50,11 +50,7 @@ __all__ = [
 
 
 def _check_every(every: object, L: int) -> int:
-    if isinstance(every, bool) or not isinstance(every, (int, np.integer)):
-        raise TypeError(f"every must be a positive integer (layers per segment), got {every!r}")
-    if every < 1:
-        raise ValueError(f"every must be a positive integer (layers per segment), got {every!r}")
-    return min(int(every), L)
+    return min(check_int(every, "every", minimum=1, note="layers per segment"), L)
 
 
 def default_every(L: int) -> int:
@@ -120,11 +116,6 @@ def _checkpointed_backprop(net: Network, X: np.ndarray, Y: np.ndarray, every: in
     return grad
 
 
-def _sizes(sizes: Sequence[int]) -> list[int]:
-    opcount.n_weights(sizes)  # validates
-    return [int(n) for n in sizes]
-
-
 def checkpoint_macs(sizes: Sequence[int], m: int = 1, every: int | None = None) -> int:
     """MACs of :func:`checkpointed_backprop`: a gradient plus the recomputed layers.
 
@@ -132,7 +123,7 @@ def checkpoint_macs(sizes: Sequence[int], m: int = 1, every: int | None = None) 
     m Σ_{l=1}^{c} n_l n_{l−1}, with c the top checkpoint: at most one more
     forward pass.
     """
-    s = _sizes(sizes)
+    s = check_sizes(sizes)
     L = len(s) - 1
     k = default_every(L) if every is None else _check_every(every, L)
     top = checkpoints(L, k)[-1]
@@ -149,7 +140,7 @@ def stored_floats(sizes: Sequence[int], m: int = 1, every: int | None = None) ->
     of m Σ_{checkpoints above the segment} n_c + 2m Σ_{segment} n_l over
     the segments. Temporaries (δ, the gradient itself) are not counted.
     """
-    s = _sizes(sizes)
+    s = check_sizes(sizes)
     L = len(s) - 1
     k = default_every(L) if every is None else _check_every(every, L)
     marks = checkpoints(L, k)
@@ -165,11 +156,7 @@ def stored_floats(sizes: Sequence[int], m: int = 1, every: int | None = None) ->
 # ---------------------------------------------------------------- binomial (revolve)
 def _check_slots(slots: object, name: str = "slots") -> int:
     what = "stored activations" if name == "slots" else "layers"
-    if isinstance(slots, bool) or not isinstance(slots, (int, np.integer)):
-        raise TypeError(f"{name} must be a positive integer ({what}), got {slots!r}")
-    if slots < 1:
-        raise ValueError(f"{name} must be a positive integer ({what}), got {slots!r}")
-    return int(slots)
+    return check_int(slots, name, minimum=1, note=what)
 
 
 def binomial_recomputations(L: int, slots: int) -> int:

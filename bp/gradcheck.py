@@ -20,7 +20,7 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import ArrayLike
 
-from ._validation import check_positive
+from ._validation import check_matching, check_positive
 from .naive import finite_difference_gradient
 from .network import Gradient, Network
 
@@ -45,10 +45,7 @@ def relative_error(g: ArrayLike, g_ref: ArrayLike) -> float:
     ValueError
         If ``g`` and ``g_ref`` have different numbers of elements.
     """
-    g = np.ravel(np.asarray(g, dtype=np.float64))
-    h = np.ravel(np.asarray(g_ref, dtype=np.float64))
-    if g.shape != h.shape:
-        raise ValueError(f"g and g_ref must have the same size, got {g.size} and {h.size}")
+    g, h = check_matching(g, g_ref, ("g", "g_ref"))
     scale = max(np.linalg.norm(g), np.linalg.norm(h))
     if scale == 0:
         return 0.0

@@ -26,7 +26,7 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from . import opcount, passes
-from ._validation import check_positive, overflow_as_error
+from ._validation import check_choice, check_positive, overflow_as_error
 from .network import Gradient, Network
 
 __all__ = [
@@ -86,8 +86,7 @@ def finite_difference_gradient(
     -------
     Gradient
     """
-    if method not in ("central", "forward"):
-        raise ValueError(f"method must be 'central' or 'forward', got {method!r}")
+    check_choice(method, "method", ("central", "forward"))
     X, Y = net.check_batch(X, y)
     if eps is None:
         if net.dtype == np.float64:

@@ -46,11 +46,15 @@ from numpy.typing import ArrayLike, DTypeLike
 
 from . import opcount, passes
 from ._validation import (
+    check_choice,
     check_dtype,
     check_inputs,
     check_labels,
     check_nonnegative,
+    check_seed,
+    check_sizes,
     check_targets,
+    check_vector,
     overflow_as_error,
 )
 from .activations import Activation, get_activation
@@ -151,7 +155,7 @@ class Network:
         dtype: DTypeLike = np.float64,
         init: str = "lecun",
     ) -> None:
-        self.sizes = _check_sizes(sizes)
+        self.sizes = tuple(check_sizes(sizes))
         self.L = len(self.sizes) - 1
         self.dtype = check_dtype(dtype)
         self.weight_decay = float(check_nonnegative(weight_decay, "weight_decay"))
@@ -187,14 +191,12 @@ class Network:
                 f"activations[-1] = {self.activations[self.L].name!r}"
             )
 
-        rng = np.random.default_rng(seed)
+        rng = np.random.default_rng(check_seed(seed))
         scale: list[Any]  # indexed by layer, like w and b (index 0 unused)
-        if init == "lecun":
+        if check_choice(init, "init", ("lecun", "standard_normal")) == "lecun":
             scale = [None] + [1 / np.sqrt(self.sizes[l - 1]) for l in range(1, self.L + 1)]
-        elif init == "standard_normal":
-            scale = [None] + [1.0] * self.L
         else:
-            raise ValueError(f"init must be 'lecun' or 'standard_normal', got {init!r}")
+            scale = [None] + [1.0] * self.L
         self.w: list = [None]
         self.b: list = [None]
         for l in range(1, self.L + 1):
@@ -221,11 +223,7 @@ class Network:
 
     def set_params(self, theta: np.ndarray) -> None:
         """Set all parameters from a vector laid out as :meth:`get_params` returns."""
-        theta = np.asarray(theta)
-        if theta.shape != (self.n_parameters,):
-            raise ValueError(f"theta must have shape ({self.n_parameters},), got {theta.shape}")
-        if not np.all(np.isfinite(theta)):
-            raise ValueError("theta contains NaN or infinity")
+        theta = check_vector(theta, self.n_parameters, "theta", self.dtype)
         i = 0
         for l in range(1, self.L + 1):
             w, b = self.w[l], self.b[l]
@@ -475,19 +473,3 @@ class Network:
         with overflow_as_error("X"):
             _, a = passes.forward(self, X, check="X")
         return float(np.mean(a[-1].argmax(axis=1) == labels))
-
-
-def _check_sizes(sizes: object) -> tuple[int, ...]:
-    if isinstance(sizes, (str, bytes)) or not isinstance(sizes, Sequence | np.ndarray):
-        raise TypeError(f"sizes must be a sequence of layer widths, got {sizes!r}")
-    sizes = list(sizes)
-    if len(sizes) < 2:
-        raise ValueError(
-            f"sizes must list at least two layer widths (input and output), got {sizes!r}"
-        )
-    for i, n in enumerate(sizes):
-        if isinstance(n, bool) or not isinstance(n, (int, np.integer)):
-            raise TypeError(f"sizes[{i}] must be a positive integer, got {n!r}")
-        if n < 1:
-            raise ValueError(f"sizes[{i}] must be a positive integer, got {n!r}")
-    return tuple(int(n) for n in sizes)

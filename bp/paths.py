@@ -25,8 +25,8 @@ from collections.abc import Sequence
 import numpy as np
 from numpy.typing import ArrayLike
 
-from . import opcount, passes
-from ._validation import overflow_as_error
+from . import passes
+from ._validation import check_int, check_sizes, overflow_as_error
 from .network import Gradient, Network
 
 __all__ = [
@@ -40,23 +40,17 @@ __all__ = [
 MAX_PATHS = 2_000_000
 
 
-def _sizes(sizes: Sequence[int]) -> list[int]:
-    opcount.n_weights(sizes)  # validates
-    return [int(n) for n in sizes]
-
-
 def paths_from_layer(sizes: Sequence[int], l: int) -> int:
     """Paths from one neuron of layer l to the output layer: Π_{l′=l+1}^{L} n_{l′}."""
-    s = _sizes(sizes)
+    s = check_sizes(sizes)
     L = len(s) - 1
-    if isinstance(l, bool) or not isinstance(l, (int, np.integer)) or not 1 <= l <= L:
-        raise ValueError(f"l must be a layer number in 1..{L}, got {l!r}")
+    check_int(l, "l", minimum=1, maximum=L, kind=f"a layer number in 1..{L}")
     return math.prod(s[l + 1 :])
 
 
 def n_paths(sizes: Sequence[int]) -> int:
     """Paths summed to get every error δ^1..δ^{L−1}: Σ_{l=1}^{L−1} n_l Π_{l′>l} n_{l′}."""
-    s = _sizes(sizes)
+    s = check_sizes(sizes)
     L = len(s) - 1
     return sum(s[l] * paths_from_layer(s, l) for l in range(1, L))
 
@@ -68,7 +62,7 @@ def path_sum_multiplications(sizes: Sequence[int]) -> int:
     multiplication per weight, one per σ′ below the output, and one for
     δ^L: 2(L − l) in all. Total Σ_{l=1}^{L−1} 2(L − l) n_l Π_{l′>l} n_{l′}.
     """
-    s = _sizes(sizes)
+    s = check_sizes(sizes)
     L = len(s) - 1
     return sum(2 * (L - l) * s[l] * paths_from_layer(s, l) for l in range(1, L))
 
@@ -79,7 +73,7 @@ def backprop_multiplications(sizes: Sequence[int]) -> int:
     (w^{l+1})ᵀ δ^{l+1} costs n_{l+1} n_l; the Hadamard product with σ′(z^l)
     costs n_l more.
     """
-    s = _sizes(sizes)
+    s = check_sizes(sizes)
     L = len(s) - 1
     return sum(s[l + 1] * s[l] + s[l] for l in range(1, L))
 

@@ -207,3 +207,19 @@ def test_feature_measures_reject_bad_input():
         bp.autoencoder.energy_localisation(good, (8, 8), window=2.5)
     with pytest.raises(TypeError, match="features"):
         bp.autoencoder.orientation_coherence([["a"] * 64], (8, 8))
+
+
+def test_unified_messages_of_the_autoencoder():
+    ae = SparseAutoencoder(9, 4)
+    with pytest.raises(ValueError, match=r"^seed must be a non-negative integer, got -1$"):
+        ae.initial_parameters(seed=-1)
+    with pytest.raises(ValueError, match=r"^sparsity must be a real number in \(0, 1\), got 0$"):
+        SparseAutoencoder(9, 4, sparsity=0)
+    with pytest.raises(
+        ValueError, match=r"^theta must have shape \(85,\) \(2·9·4 weights \+ 4 \+ 9 biases\)"
+    ):
+        ae.cost(np.zeros(3), np.zeros((2, 9)))
+    with pytest.raises(TypeError, match="^g_num must hold real numbers"):
+        relative_difference(np.zeros(2), ["a", "b"])
+    with pytest.raises(ValueError, match=r"^theta must be a 1-D array, got shape \(2, 2\)$"):
+        numerical_gradient(lambda t: 0.0, np.zeros((2, 2)))

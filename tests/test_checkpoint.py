@@ -8,7 +8,6 @@ import pytest
 import bp
 from bp import checkpoint, opcount
 from bp.measure import peak_memory
-
 from conftest import OUTPUT_COST, make_problem
 
 DEEP = [5, 6, 7, 6, 5, 6, 7, 4]  # L = 7
@@ -40,8 +39,9 @@ def test_checkpointed_gradient_matches_finite_differences(hidden):
 
 def test_default_and_labels_and_float32():
     rng = np.random.default_rng(1)
-    net = bp.Network([4] + [5] * 8 + [3], ["relu"] * 8 + ["softmax"], "log_likelihood",
-                     dtype=np.float32)
+    net = bp.Network(
+        [4] + [5] * 8 + [3], ["relu"] * 8 + ["softmax"], "log_likelihood", dtype=np.float32
+    )
     X = rng.standard_normal((7, 4))
     labels = rng.integers(0, 3, 7)
     ck = checkpoint.checkpointed_backprop(net, X, labels)  # default every ≈ √(L/2)
@@ -112,7 +112,8 @@ def test_checkpointing_measurably_saves_memory():
     assert ck < 0.5 * plain
     # and the model agrees on the direction and rough size of the saving
     model_ratio = checkpoint.stored_floats(net.sizes, m, 4) / checkpoint.stored_floats(
-        net.sizes, m, L)
+        net.sizes, m, L
+    )
     assert model_ratio < 0.5
 
 
@@ -149,8 +150,12 @@ def _fewest_recomputations(L, slots, memo=None):
     if slots == 1:
         return sum(range(L))
     if (L, slots) not in memo:
-        memo[L, slots] = min(j + _fewest_recomputations(L - j, slots - 1, memo)
-                             + _fewest_recomputations(j, slots, memo) for j in range(1, L))
+        memo[L, slots] = min(
+            j
+            + _fewest_recomputations(L - j, slots - 1, memo)
+            + _fewest_recomputations(j, slots, memo)
+            for j in range(1, L)
+        )
     return memo[L, slots]
 
 
@@ -158,13 +163,14 @@ def test_binomial_formula_equals_brute_force():
     memo: dict = {}
     for L in range(1, 41):
         for slots in range(1, 9):
-            assert checkpoint.binomial_recomputations(L, slots) == \
-                _fewest_recomputations(L, slots, memo), (L, slots)
+            assert checkpoint.binomial_recomputations(L, slots) == _fewest_recomputations(
+                L, slots, memo
+            ), (L, slots)
 
 
 def test_binomial_formula_by_hand():
     assert checkpoint.binomial_recomputations(10, 1) == 45  # 0 + 1 + … + 9
-    assert checkpoint.binomial_recomputations(10, 9) == 9   # store all on the way up
+    assert checkpoint.binomial_recomputations(10, 9) == 9  # store all on the way up
     assert checkpoint.binomial_recomputations(1, 1) == 0
     # s = 2, L = 3 = β(2, 1): store a^1 on the way up; the top layer from a^1
     # (a^2 recomputed once), then layer 1: 2 passes (a^1, a^2) in all
@@ -175,8 +181,7 @@ def test_binomial_formula_by_hand():
 @pytest.mark.parametrize("slots", [1, 2, 3, 4, 12])
 def test_binomial_gradient_is_plain_backprop_bit_for_bit(L, slots):
     for output, cost in (("softmax", "log_likelihood"), ("identity", "quadratic")):
-        net, X, Y = _problem([4] + [5] * (L - 1) + [3], "tanh", output, cost,
-                             weight_decay=0.05)
+        net, X, Y = _problem([4] + [5] * (L - 1) + [3], "tanh", output, cost, weight_decay=0.05)
         plain = net.backprop(X, Y)
         binom = checkpoint.binomial_backprop(net, X, Y, slots)
         for l in range(1, net.L + 1):
@@ -218,3 +223,18 @@ def test_bad_slots_raise(bad):
         checkpoint.binomial_recomputations(5, bad)
     with pytest.raises((TypeError, ValueError), match="L"):
         checkpoint.binomial_recomputations(bad, 2)
+
+
+def test_unified_messages_of_checkpointing():
+    with pytest.raises(
+        ValueError, match=r"^every must be a positive integer \(layers per segment\), got 0$"
+    ):
+        checkpoint.checkpoints(4, 0)
+    with pytest.raises(
+        TypeError, match=r"^slots must be a positive integer \(stored activations\), got 1\.5$"
+    ):
+        checkpoint.binomial_recomputations(4, 1.5)
+    with pytest.raises(ValueError, match=r"^L must be a positive integer \(layers\), got 0$"):
+        checkpoint.binomial_recomputations(0, 2)
+    with pytest.raises(ValueError, match=r"^sizes must list at least two layer widths"):
+        checkpoint.stored_floats([3])

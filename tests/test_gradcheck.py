@@ -173,3 +173,9 @@ def test_backprop_matches_centred_differences(problem):
 def test_relative_error_shape_mismatch():
     with pytest.raises(ValueError, match="same size"):
         bp.relative_error(np.zeros(3), np.zeros(4))
+
+
+def test_relative_error_names_an_argument_that_is_not_numbers():
+    with pytest.raises(TypeError, match="^g_ref must hold real numbers, got dtype <U1$"):
+        relative_error(np.zeros(2), np.array(["a", "b"]))
+    assert np.isnan(relative_error(np.array([np.nan]), np.array([1.0])))  # a broken gradient shows

@@ -10,7 +10,6 @@ import pytest
 
 import bp
 from bp.gradcheck import relative_error
-
 from conftest import HIDDEN, OUTPUT_COST, make_targets
 
 
@@ -277,3 +276,22 @@ def test_training_on_inputs_that_overflow_says_so():
     net.set_params(np.ones(net.n_parameters))
     with pytest.raises(ValueError, match="^X is too large"):
         bp.train(net, np.full((4, 3), 1e308), np.array([0, 1, 0, 1]), epochs=1)
+
+
+# ------------------------------------------------------------------ one vocabulary of errors
+@pytest.mark.parametrize(("seed", "error"), [(-1, ValueError), (0.5, TypeError), ("0", TypeError)])
+def test_a_bad_seed_names_seed(seed, error):
+    with pytest.raises(error, match=rf"^seed must be a non-negative integer, got {seed!r}$"):
+        bp.Network([2, 1], seed=seed)
+
+
+def test_unified_messages_of_the_network():
+    with pytest.raises(
+        ValueError, match="^init must be 'lecun' or 'standard_normal', got 'zeros'$"
+    ):
+        bp.Network([2, 1], init="zeros")
+    net = bp.Network([2, 1])
+    with pytest.raises(TypeError, match="^theta must be a real vector, got dtype <U1$"):
+        net.set_params(np.array(["a", "b", "c"]))
+    with pytest.raises(ValueError, match=r"^theta must have shape \(3,\), got \(2,\)$"):
+        net.set_params(np.zeros(2))

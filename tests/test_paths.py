@@ -10,7 +10,6 @@ import pytest
 
 import bp
 from bp import paths
-
 from conftest import OUTPUT_COST, make_targets
 
 
@@ -34,7 +33,7 @@ def test_counts_by_enumeration():
     mults = 0
     for l in range(1, L):
         for _ in range(sizes[l]):
-            for path in itertools.product(*(range(n) for n in sizes[l + 1:])):
+            for path in itertools.product(*(range(n) for n in sizes[l + 1 :])):
                 n_paths += 1
                 mults += 2 * len(path)  # a weight and a σ′ per edge, less one σ′, plus δ^L
     assert paths.n_paths(sizes) == n_paths
@@ -66,3 +65,12 @@ def test_errors():
         paths.paths_from_layer([2, 3, 2], 0)
     with pytest.raises(ValueError, match="layer"):
         paths.paths_from_layer([2, 3, 2], 3)
+
+
+def test_a_layer_number_of_the_wrong_kind_is_a_type_error():
+    with pytest.raises(TypeError, match=r"^l must be a layer number in 1\.\.2, got 1\.0$"):
+        paths.paths_from_layer([2, 3, 2], 1.0)
+    with pytest.raises(ValueError, match=r"^l must be a layer number in 1\.\.2, got 3$"):
+        paths.paths_from_layer([2, 3, 2], 3)
+    with pytest.raises(TypeError, match=r"^sizes\[1\] must be a positive integer, got 2\.5$"):
+        paths.n_paths([2, 2.5, 2])
