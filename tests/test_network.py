@@ -7,10 +7,12 @@ import zlib
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
 
 import bp
 from bp.gradcheck import relative_error
 from conftest import HIDDEN, OUTPUT_COST, make_targets
+from strategies import problems
 
 
 def _sigmoid_reference(z):
@@ -295,3 +297,170 @@ def test_unified_messages_of_the_network():
         net.set_params(np.array(["a", "b", "c"]))
     with pytest.raises(ValueError, match=r"^theta must have shape \(3,\), got \(2,\)$"):
         net.set_params(np.zeros(2))
+
+
+# ------------------------------------------------------------------ bad input
+# A clear error naming the argument; nothing is silently broadcast.
+
+
+LABELS = np.array([0, 1, 2, 0, 1, 2])
+
+
+@pytest.fixture
+def net():
+    return bp.Network([4, 5, 3], ["sigmoid", "softmax"], "log_likelihood", seed=0)
+
+
+@pytest.fixture
+def X():
+    return np.random.default_rng(0).standard_normal((6, 4))
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "error", "match"),
+    [
+        ({"sizes": [3]}, ValueError, "sizes"),
+        ({"sizes": []}, ValueError, "sizes"),
+        ({"sizes": [3, 0, 2]}, ValueError, r"sizes\[1\]"),
+        ({"sizes": [3, -4, 2]}, ValueError, r"sizes\[1\]"),
+        ({"sizes": [3, 2.5, 2]}, TypeError, r"sizes\[1\]"),
+        ({"sizes": 5}, TypeError, "sizes"),
+        ({"sizes": "34"}, TypeError, "sizes"),
+        ({"sizes": [3, 2], "activations": "swish"}, ValueError, "unknown activation 'swish'"),
+        ({"sizes": [3, 2], "activations": 3}, TypeError, "activations"),
+        ({"sizes": [3, 4, 2], "activations": ["sigmoid"]}, ValueError, "activations"),
+        ({"sizes": [3, 4, 2], "activations": ["softmax", "sigmoid"]}, ValueError, "output layer"),
+        ({"sizes": [3, 2], "cost": "hinge"}, ValueError, "unknown cost 'hinge'"),
+        (
+            {"sizes": [3, 2], "activations": "tanh", "cost": "cross_entropy"},
+            ValueError,
+            "sigmoid output",
+        ),
+        (
+            {"sizes": [3, 2], "activations": "sigmoid", "cost": "log_likelihood"},
+            ValueError,
+            "softmax output",
+        ),
+        ({"sizes": [3, 2], "weight_decay": -1.0}, ValueError, "weight_decay"),
+        ({"sizes": [3, 2], "weight_decay": float("nan")}, ValueError, "weight_decay"),
+        ({"sizes": [3, 2], "dtype": np.int32}, TypeError, "dtype"),
+        ({"sizes": [3, 2], "dtype": "float16"}, TypeError, "dtype"),
+        ({"sizes": [3, 2], "init": "zeros"}, ValueError, "init"),
+    ],
+)
+def test_bad_architecture(kwargs, error, match):
+    with pytest.raises(error, match=match):
+        bp.Network(**kwargs)
+
+
+@pytest.mark.parametrize("method", ["feedforward", "forward"])
+def test_wrong_input_width(net, method):
+    with pytest.raises(ValueError, match=r"X has 5 columns.*4 neurons"):
+        getattr(net, method)(np.zeros((2, 5)))
+
+
+def test_one_dimensional_input_is_not_broadcast(net):
+    with pytest.raises(ValueError, match=r"X must be a 2-D array.*reshape"):
+        net.feedforward(np.zeros(4))
+
+
+def test_empty_batch(net):
+    with pytest.raises(ValueError, match="X is an empty batch"):
+        net.backprop(np.zeros((0, 4)), np.zeros(0, dtype=int))
+
+
+@pytest.mark.parametrize("bad", [np.nan, np.inf, -np.inf])
+def test_nan_or_inf_in_inputs(net, X, bad):
+    X = X.copy()
+    X[2, 1] = bad
+    with pytest.raises(ValueError, match="X contains NaN or infinity"):
+        net.backprop(X, LABELS)
+
+
+def test_non_numeric_inputs(net):
+    with pytest.raises(TypeError, match="X must hold real numbers"):
+        net.feedforward(np.array([["a", "b", "c", "d"]]))
+    with pytest.raises(TypeError, match="X must hold real numbers"):
+        net.feedforward(np.array([[1, 2, 3, 4]], dtype=object))
+    with pytest.raises(TypeError, match="X must hold real numbers"):
+        net.feedforward(np.ones((1, 4), dtype=complex))
+
+
+def test_targets_wrong_shape(net, X):
+    with pytest.raises(ValueError, match=r"y must have shape \(6, 3\)"):
+        net.backprop(X, np.zeros((6, 2)))
+    with pytest.raises(ValueError, match=r"y must have shape \(6, 3\)"):
+        net.backprop(X, np.zeros((5, 3)))
+    with pytest.raises(ValueError, match=r"y must have shape \(6, 3\)"):
+        net.backprop(X, np.zeros((3,)))  # not silently broadcast over the batch
+
+
+def test_label_count_mismatch(net, X):
+    with pytest.raises(ValueError, match="y has 5 labels but the batch has 6"):
+        net.backprop(X, LABELS[:5])
+
+
+@pytest.mark.parametrize("bad", [3, -1, 10])
+def test_labels_out_of_range(net, X, bad):
+    labels = LABELS.copy()
+    labels[0] = bad
+    with pytest.raises(ValueError, match=r"y: class labels must lie in \[0, 3\)"):
+        net.backprop(X, labels)
+
+
+def test_nan_in_targets(X):
+    net = bp.Network([4, 3], "sigmoid", "quadratic")
+    Y = np.zeros((6, 3))
+    Y[0, 0] = np.nan
+    with pytest.raises(ValueError, match="y contains NaN or infinity"):
+        net.backprop(X, Y)
+
+
+def test_targets_outside_cost_domain(X):
+    ce = bp.Network([4, 3], "sigmoid", "cross_entropy")
+    with pytest.raises(ValueError, match=r"y: cross-entropy targets must lie in \[0, 1\]"):
+        ce.backprop(X, np.full((6, 3), 1.5))
+    ll = bp.Network([4, 3], "softmax", "log_likelihood")
+    with pytest.raises(ValueError, match="y: log-likelihood targets"):
+        ll.backprop(X, np.full((6, 3), 0.5))
+
+
+def test_accuracy_label_errors(net, X):
+    with pytest.raises(TypeError, match="y must be a 1-D array of integer class labels"):
+        net.accuracy(X, np.zeros(6))
+    with pytest.raises(ValueError, match=r"y: class labels must lie in \[0, 3\)"):
+        net.accuracy(X, np.full(6, 7))
+
+
+def test_set_params_checks(net):
+    with pytest.raises(ValueError, match="theta must have shape"):
+        net.set_params(np.zeros(3))
+    theta = net.get_params()
+    theta[0] = np.nan
+    with pytest.raises(ValueError, match="theta contains NaN"):
+        net.set_params(theta)
+
+
+# ------------------------------------------------------------------ properties
+# Over random networks (Hypothesis, tests/strategies.py).
+
+
+@settings(max_examples=40, deadline=None)
+@given(problems())
+def test_loop_equals_matrix_form(problem):
+    net, X, Y = problem
+    np.testing.assert_allclose(
+        net.backprop_loop(X, Y).flat(), net.backprop(X, Y).flat(), rtol=1e-11, atol=1e-14
+    )
+
+
+@settings(max_examples=30, deadline=None)
+@given(problems())
+def test_gradient_of_a_batch_is_the_mean_of_examples(problem):
+    net, X, Y = problem
+    lam, net.weight_decay = net.weight_decay, 0.0
+    parts = [net.backprop(X[i : i + 1], Y[i : i + 1]).flat() for i in range(X.shape[0])]
+    np.testing.assert_allclose(
+        np.mean(parts, axis=0), net.backprop(X, Y).flat(), rtol=1e-11, atol=1e-14
+    )
+    net.weight_decay = lam
