@@ -43,7 +43,7 @@ def central_differences(cost: Callable[[], float], theta: np.ndarray, eps: float
     ``theta`` is a float array that ``cost()`` reads (a network's weight
     array, or a parameter vector): each entry is moved in place, ``cost()``
     called, and the entry restored exactly. Costs 2·θ.size calls; the error
-    is O(ε²) plus rounding of order (machine ε)·|C|/ε.
+    is O(ε²) plus rounding of order (machine ε)·abs(C)/ε.
 
     Returns
     -------
