@@ -30,6 +30,15 @@ measure      honest timing and memory measurement on a shared machine
 curvature    Hessian-vector products, λ_max, diagonal Hessian, gradient norms
 preprocessing  centring, standardising, PCA/ZCA whitening
 autoencoder  the sparse autoencoder (UFLDL) cost and gradient
+
+Errors
+------
+Every public function checks its arguments once, with the vocabulary of
+``bp._validation``: a value of the wrong kind raises ``TypeError``, a value
+out of range ``ValueError``, and the message starts with the argument's name
+(``seed must be a non-negative integer, got -1``). The inner functions that
+say they trust their inputs (``bp.passes``, ``Network.gradient``) do not check
+again. The examples in the docstrings run as tests (``make check``).
 """
 
 from . import (
