@@ -51,6 +51,7 @@ from urllib.request import urlopen
 
 import pytest
 import yaml
+
 from book_build import ROOT, BookBuild, require
 
 pytest_plugins = ["book_build"]
@@ -134,7 +135,9 @@ class _Tags(HTMLParser):
 
 def parse(path_or_text: Path | str) -> _Tags:
     parser = _Tags()
-    text = path_or_text.read_text(encoding="utf-8") if isinstance(path_or_text, Path) else path_or_text
+    text = (
+        path_or_text.read_text(encoding="utf-8") if isinstance(path_or_text, Path) else path_or_text
+    )
     parser.feed(text)
     return parser
 
@@ -243,9 +246,7 @@ def _shortest_chapter_notebook(html: Path) -> Path:
     return min(candidates)[2]
 
 
-def test_a_chapter_notebook_runs_in_plain_jupyter(
-    book_build: BookBuild, tmp_path: Path
-) -> None:
+def test_a_chapter_notebook_runs_in_plain_jupyter(book_build: BookBuild, tmp_path: Path) -> None:
     """A downloaded notebook runs where only bp (and NumPy, Matplotlib) are installed.
 
     The book's build tools are hidden from the kernel (``import myst_nb`` fails), and it runs
@@ -297,7 +298,9 @@ def test_launch_buttons_open_the_chapter_notebooks(book_build: BookBuild) -> Non
     for page in toc_pages():
         if not (book_build.html / "_sources" / f"{page}.ipynb").is_file():
             continue
-        hrefs = {a.get("href") for tag, a in parse(page_file(book_build.html, page)).tags if tag == "a"}
+        hrefs = {
+            a.get("href") for tag, a in parse(page_file(book_build.html, page)).tags if tag == "a"
+        }
         for want in (
             f"{binder}/v2/gh/{org}/{repo}/{branch}?urlpath={ui}/{page}.ipynb",
             f"{colab}/github/{org}/{repo}/blob/{branch}/{page}.ipynb",
@@ -342,7 +345,9 @@ def test_notebooks_point_to_the_hosted_pages(book_build: BookBuild) -> None:
             if (book_build.html / f"{page}.html").read_text(encoding="utf-8").count(marker):
                 pointers += 1
                 if not any(f"]({site}{page}.html#{anchor})" in t for t in text):
-                    problems.append(f"{page}: no link to {site}{page}.html#{anchor} in the notebook")
+                    problems.append(
+                        f"{page}: no link to {site}{page}.html#{anchor} in the notebook"
+                    )
     assert not problems, "\n".join(problems)
     assert pointers, "no page holds a page-only element (the explorer): PAGE_ONLY is stale"
 
@@ -361,7 +366,9 @@ def test_publishing_workflow_builds_with_make_and_deploys_pages() -> None:
     assert re.search(r"^\s*make (book|pdf)\s*$", runs, re.M), (
         "the workflow must build with `make book` (or `make pdf`, which runs it)"
     )
-    assert uses.get("actions/upload-pages-artifact", {}).get("with", {}).get("path") == "_build/html"
+    assert (
+        uses.get("actions/upload-pages-artifact", {}).get("with", {}).get("path") == "_build/html"
+    )
     assert "actions/deploy-pages" in uses
     # The launch buttons open notebooks from this branch; the workflow must fill it.
     assert re.search(r"git push .*\bnotebooks\b", runs), "the workflow does not push the notebooks"
@@ -395,7 +402,9 @@ def test_workflows_pass_actionlint() -> None:
 
 def _no_browser(why: str) -> None:
     if os.environ.get(REQUIRE_BROWSER_ENV, "") not in ("", "0"):
-        pytest.fail(f"{why}, and {REQUIRE_BROWSER_ENV} is set: the browser test must run", pytrace=False)
+        pytest.fail(
+            f"{why}, and {REQUIRE_BROWSER_ENV} is set: the browser test must run", pytrace=False
+        )
     pytest.skip(f"browser test skipped: {why} (set {REQUIRE_BROWSER_ENV}=1 to fail instead)")
 
 
@@ -415,7 +424,7 @@ COMPRESSED_SUFFIXES = {".html", ".css", ".js", ".svg", ".json", ".txt", ".map", 
 
 
 class _QuietHandler(SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
+    def log_message(self, format: str, *args: Any) -> None:
         pass
 
     def send_head(self) -> Any:
@@ -432,7 +441,7 @@ class _QuietHandler(SimpleHTTPRequestHandler):
         return io.BytesIO(body)
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _gzipped(path: Path) -> bytes:
     return gzip.compress(path.read_bytes(), compresslevel=6, mtime=0)
 
@@ -503,8 +512,9 @@ async () => {
   await document.fonts.ready;
 
   const article = document.querySelector("article") || document.body;
-  const skip = new Set(["PRE", "CODE", "KBD", "SAMP", "SCRIPT", "STYLE", "TEXTAREA", "MJX-CONTAINER"]);
-  const rawPattern = new RegExp(%s);
+  const skip = new Set(["PRE", "CODE", "KBD", "SAMP", "SCRIPT", "STYLE", "TEXTAREA",
+                        "MJX-CONTAINER"]);
+  const rawPattern = new RegExp(RAW_MATH_PATTERN);
   const raw = [];
   const walker = document.createTreeWalker(article, NodeFilter.SHOW_TEXT);
   while (walker.nextNode()) {
@@ -533,7 +543,7 @@ async () => {
            .concat(Array.from(document.querySelectorAll("a[name]")).map((a) => a.name)),
   };
 }
-""" % json.dumps(RAW_MATH.pattern)
+""".replace("RAW_MATH_PATTERN", json.dumps(RAW_MATH.pattern))
 
 
 def _is_local(url: str, base: str) -> bool:
@@ -662,7 +672,7 @@ class _TargetIds:
     def __init__(self, site: str, crawl: dict[str, PageReport]) -> None:
         self.site = site
         self.ids = {f"{site}{name}.html": set(r.dom["ids"]) for name, r in crawl.items()}
-        self.status: dict[str, int] = {url: 200 for url in self.ids}
+        self.status: dict[str, int] = dict.fromkeys(self.ids, 200)
 
     def fetch(self, url: str) -> int:
         if url not in self.status:
@@ -693,9 +703,12 @@ def test_internal_links_and_anchors_resolve(site: str, crawl: dict[str, PageRepo
             status = targets.fetch(url)
             if status != 200:
                 problems.append(f"{name}: {link} -> HTTP {status}")
-            elif parts.fragment and url in targets.ids:
-                if unquote(parts.fragment) not in targets.ids[url]:
-                    problems.append(f"{name}: {link} -> no #{unquote(parts.fragment)} there")
+            elif (
+                parts.fragment
+                and url in targets.ids
+                and unquote(parts.fragment) not in targets.ids[url]
+            ):
+                problems.append(f"{name}: {link} -> no #{unquote(parts.fragment)} there")
     assert not problems, _report("broken internal links", problems)
     assert checked > 0, "no internal links found"
 
@@ -739,7 +752,9 @@ def test_search_finds_hadamard_in_the_cost_chapter(browser: Any, site: str) -> N
         # (Sphinx highlights the term only on pages without searchtools.js; this theme loads
         # it on every page, so look for the word itself.)
         text = page.locator("article").first.inner_text()
-        assert SEARCH_TERM.lower() in text.lower(), f"{SEARCH_TARGET} does not mention {SEARCH_TERM}"
+        assert SEARCH_TERM.lower() in text.lower(), (
+            f"{SEARCH_TARGET} does not mention {SEARCH_TERM}"
+        )
     finally:
         context.close()
     assert not (report.errors or report.failed or report.external), (
@@ -763,7 +778,8 @@ _DARK_CHECK = r"""
     return (x + 0.05) / (y + 0.05); };
   const article = document.querySelector("article") || document.body;
   const low = [];
-  for (const el of article.querySelectorAll(".cell_input pre, .cell_output pre, .cell_output .text_html, p")) {
+  const texts = ".cell_input pre, .cell_output pre, .cell_output .text_html, p";
+  for (const el of article.querySelectorAll(texts)) {
     if (!el.offsetParent || !el.textContent.trim()) continue;
     const ratio = contrast(rgba(getComputedStyle(el).color), background(el));
     if (ratio < 4.5) low.push(`${ratio.toFixed(2)}:1 ${el.tagName.toLowerCase()}.${el.className} ` +
@@ -816,11 +832,16 @@ def test_screenshots_light_and_dark_and_dark_mode_readable(
                 if scheme == "dark":
                     check = page.evaluate(_DARK_CHECK)
                     problems += [f"{name} (dark): low contrast {t}" for t in check["low"][:5]]
-                    problems += [f"{name} (dark): image on a dark background: {t}" for t in check["dark"][:5]]
+                    problems += [
+                        f"{name} (dark): image on a dark background: {t}" for t in check["dark"][:5]
+                    ]
                 shot = folder / f"{name.replace('/', '-')}-{scheme}.png"
                 page.screenshot(path=str(shot), full_page=True)
                 saved.append(shot)
-                problems += [f"{name} ({scheme}): {e}" for e in report.errors + report.failed + report.external]
+                problems += [
+                    f"{name} ({scheme}): {e}"
+                    for e in report.errors + report.failed + report.external
+                ]
                 page.close()
         finally:
             context.close()
@@ -894,10 +915,14 @@ def layouts(browser: Any, site: str) -> dict[tuple[str, str], dict[str, Any]]:
     found = {}
     for label, width in WIDTHS.items():
         context = browser.new_context(
-            viewport={"width": width, "height": 900}, base_url=site,
-            is_mobile=label == "phone", has_touch=label == "phone",
+            viewport={"width": width, "height": 900},
+            base_url=site,
+            is_mobile=label == "phone",
+            has_touch=label == "phone",
         )
-        context.route(lambda url: not _is_local(url, site), lambda route: route.abort("blockedbyclient"))
+        context.route(
+            lambda url: not _is_local(url, site), lambda route: route.abort("blockedbyclient")
+        )
         try:
             for name in toc_pages():
                 page = context.new_page()
@@ -915,9 +940,13 @@ def test_nothing_is_clipped_and_no_page_scrolls_sideways(
     problems, known = [], []
     for (name, label), d in layouts.items():
         if d["sideways"] > 1:
-            problems.append(f"{name} at {WIDTHS[label]} px: the page scrolls sideways by {d['sideways']} px")
+            problems.append(
+                f"{name} at {WIDTHS[label]} px: the page scrolls sideways by {d['sideways']} px"
+            )
         for c in d["clipped"]:
-            where = f"{name} at {WIDTHS[label]} px: {c['tag']} clipped by {c['over']} px: {c['text']!r}"
+            where = (
+                f"{name} at {WIDTHS[label]} px: {c['tag']} clipped by {c['over']} px: {c['text']!r}"
+            )
             if any(k[:2] == (name, label) and c["text"].startswith(k[2]) for k in KNOWN_CLIPPED):
                 known.append(where)
             else:
@@ -925,10 +954,16 @@ def test_nothing_is_clipped_and_no_page_scrolls_sideways(
     if known:
         print(_report("known clipped blocks (KNOWN_CLIPPED)", known))
     # Not failures: boxes wider than the column that scroll inside themselves, with a cue.
-    print(_report("boxes that scroll sideways (with a cue)", [
-        f"{name} at {WIDTHS[label]} px: {d['scrolling']}"
-        for (name, label), d in layouts.items() if d["scrolling"]
-    ]))
+    print(
+        _report(
+            "boxes that scroll sideways (with a cue)",
+            [
+                f"{name} at {WIDTHS[label]} px: {d['scrolling']}"
+                for (name, label), d in layouts.items()
+                if d["scrolling"]
+            ],
+        )
+    )
     assert not problems, _report(
         "blocks wider than their box without a visible scroll cue, or pages that scroll sideways",
         problems,
@@ -942,8 +977,10 @@ def test_figures_are_svg_or_sharp_on_high_resolution_screens(
     for (name, label), d in layouts.items():
         for f in d["figures"]:
             if not f["svg"] and f["natural"] < 1.5 * f["shown"]:
-                problems.append(f"{name} at {WIDTHS[label]} px: {f['src']} is {f['natural']} px wide, "
-                                f"shown at {f['shown']:.0f} px (needs SVG or 1.5x)")
+                problems.append(
+                    f"{name} at {WIDTHS[label]} px: {f['src']} is {f['natural']} px wide, "
+                    f"shown at {f['shown']:.0f} px (needs SVG or 1.5x)"
+                )
     assert not problems, _report("blurry figures", problems)
 
 
@@ -969,15 +1006,20 @@ def test_no_raw_tex_in_captions_or_alt_text(layouts: dict[tuple[str, str], dict[
 
 HEAVIEST_PAGE = "book/practice"  # the most math, figures and outputs
 # Chrome DevTools' "Fast 3G" profile: 1.6 Mbit/s down (x 0.9), 750 kbit/s up, 562.5 ms latency.
-FAST_3G = {"offline": False, "latency": 562.5, "downloadThroughput": 1.6e6 / 8 * 0.9,
-           "uploadThroughput": 750e3 / 8 * 0.9}
+FAST_3G = {
+    "offline": False,
+    "latency": 562.5,
+    "downloadThroughput": 1.6e6 / 8 * 0.9,
+    "uploadThroughput": 750e3 / 8 * 0.9,
+}
 MAX_BYTES = 1.5e6
 MAX_SECONDS_TO_MATH = 8.0
 _MATH_READABLE = r"""
 () => {
   const article = document.querySelector("article");
   if (!article) return false;
-  if (document.querySelectorAll(".math").length && !document.querySelector("mjx-container")) return false;
+  const typeset = document.querySelector("mjx-container");
+  if (document.querySelectorAll(".math").length && !typeset) return false;
   const walker = document.createTreeWalker(article, NodeFilter.SHOW_TEXT);
   while (walker.nextNode()) {
     const node = walker.currentNode;
@@ -997,7 +1039,9 @@ def measure_page_load(browser: Any, site: str, name: str) -> dict[str, Any]:
     seconds until the load event.
     """
     context = browser.new_context(viewport=VIEWPORT, base_url=site)
-    context.route(lambda url: not _is_local(url, site), lambda route: route.abort("blockedbyclient"))
+    context.route(
+        lambda url: not _is_local(url, site), lambda route: route.abort("blockedbyclient")
+    )
     try:
         page = context.new_page()
         cdp = context.new_cdp_session(page)
@@ -1005,7 +1049,10 @@ def measure_page_load(browser: Any, site: str, name: str) -> dict[str, Any]:
         cdp.send("Network.setCacheDisabled", {"cacheDisabled": True})
         cdp.send("Network.emulateNetworkConditions", FAST_3G)
         sizes: dict[str, int] = {}
-        cdp.on("Network.loadingFinished", lambda e: sizes.__setitem__(e["requestId"], e["encodedDataLength"]))
+        cdp.on(
+            "Network.loadingFinished",
+            lambda e: sizes.__setitem__(e["requestId"], e["encodedDataLength"]),
+        )
         start = time.monotonic()
         page.goto(f"{site}{name}.html", wait_until="commit", timeout=120_000)
         page.wait_for_function(_MATH_READABLE, polling=100, timeout=120_000)
@@ -1013,15 +1060,24 @@ def measure_page_load(browser: Any, site: str, name: str) -> dict[str, Any]:
         page.wait_for_load_state("load", timeout=120_000)
         load_s = time.monotonic() - start
         page.wait_for_load_state("networkidle", timeout=120_000)
-        return {"bytes": sum(sizes.values()), "requests": len(sizes), "math_s": math_s, "load_s": load_s}
+        return {
+            "bytes": sum(sizes.values()),
+            "requests": len(sizes),
+            "math_s": math_s,
+            "load_s": load_s,
+        }
     finally:
         context.close()
 
 
-def test_heaviest_page_is_light_and_its_math_readable_at_once_on_fast_3g(browser: Any, site: str) -> None:
+def test_heaviest_page_is_light_and_its_math_readable_at_once_on_fast_3g(
+    browser: Any, site: str
+) -> None:
     m = measure_page_load(browser, site, HEAVIEST_PAGE)
-    print(f"{HEAVIEST_PAGE} on Fast 3G: {m['bytes'] / 1e6:.2f} MB in {m['requests']} requests, "
-          f"math readable after {m['math_s']:.1f} s, loaded after {m['load_s']:.1f} s")
+    print(
+        f"{HEAVIEST_PAGE} on Fast 3G: {m['bytes'] / 1e6:.2f} MB in {m['requests']} requests, "
+        f"math readable after {m['math_s']:.1f} s, loaded after {m['load_s']:.1f} s"
+    )
     assert m["bytes"] <= MAX_BYTES, (
         f"{HEAVIEST_PAGE} transfers {m['bytes'] / 1e6:.2f} MB (at most {MAX_BYTES / 1e6} MB)"
     )

@@ -34,7 +34,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from book_build import ROOT
 from test_browser import (  # noqa: F401  (browser and site are fixtures)
     REQUIRE_BROWSER_ENV,
     SCREENSHOTS_ENV,
@@ -44,6 +43,8 @@ from test_browser import (  # noqa: F401  (browser and site are fixtures)
     site,
 )
 
+from book_build import ROOT
+
 pytest_plugins = ["book_build"]
 pytestmark = pytest.mark.book
 
@@ -51,8 +52,14 @@ PAGE = "book/equations.html"
 REL = 1e-9  # bp against the explorer, same formulas in another language
 FD_ABS = 1e-9  # two centred differences of the same cost
 # What each step of the walk shows (data-stage <= step) and which equations it highlights.
-STEP_EQUATIONS = {1: {"fwd"}, 2: {"fwd"}, 3: {"BP1"}, 4: {"BP3", "BP4"}, 5: {"BP2"},
-                  6: {"BP3", "BP4"}}
+STEP_EQUATIONS = {
+    1: {"fwd"},
+    2: {"fwd"},
+    3: {"BP1"},
+    4: {"BP3", "BP4"},
+    5: {"BP2"},
+    6: {"BP3", "BP4"},
+}
 WIDTHS = {"desktop": 1280, "phone": 390}
 
 
@@ -86,7 +93,7 @@ def _record(page: Any, messages: list[str]) -> None:
     page.on("pageerror", lambda exc: messages.append(f"uncaught exception: {exc}"))
 
 
-def _open(context: Any, site: str, messages: list[str]) -> Any:
+def _open(context: Any, site: str, messages: list[str]) -> Any:  # noqa: F811
     """The chapter's page, recording what goes to the console (see _record)."""
     page = context.new_page()
     _record(page, messages)
@@ -160,10 +167,15 @@ def test_explorer_shows_bps_values_and_takes_bps_sgd_step(explorer: tuple[Any, l
             if not _close(value, ref, key):
                 problems.append(f"case {i} after a step: {key} = {value!r}, bp: {ref!r}")
         history = json.loads(page.get_attribute("[data-role=costlog]", "data-history"))
-        if len(history) != 2 or not _close(history[0], case["values"]["C"], "C") \
-                or not _close(history[1], case["cost_after"], "C"):
-            problems.append(f"case {i}: cost history {history}, bp: {case['values']['C']} → "
-                            f"{case['cost_after']}")
+        if (
+            len(history) != 2
+            or not _close(history[0], case["values"]["C"], "C")
+            or not _close(history[1], case["cost_after"], "C")
+        ):
+            problems.append(
+                f"case {i}: cost history {history}, bp: {case['values']['C']} → "
+                f"{case['cost_after']}"
+            )
         if "fell" not in page.inner_text("[data-role=costlog]"):
             problems.append(f"case {i}: the cost log does not say that the cost fell")
     assert not problems, "\n".join(problems[:30])
@@ -196,13 +208,17 @@ def test_steps_walk_forward_then_backward_with_bp1_to_bp4(explorer: tuple[Any, l
         page.click("[data-action=step]")
         items = page.eval_on_selector_all(
             "#bp-explorer [data-q]",
-            "els => els.map(e => [e.dataset.q, +e.dataset.stage, e.classList.contains('bpx-pending')])",
+            "els => els.map(e => [e.dataset.q, +e.dataset.stage,"
+            " e.classList.contains('bpx-pending')])",
         )
         for q, stage, pending in items:
             if pending != (stage > step):
                 problems.append(f"step {step}: {q} (computed at step {stage}) pending={pending}")
-        current = set(page.eval_on_selector_all(
-            "#bp-explorer [data-eq].bpx-current", "els => els.map(e => e.dataset.eq)"))
+        current = set(
+            page.eval_on_selector_all(
+                "#bp-explorer [data-eq].bpx-current", "els => els.map(e => e.dataset.eq)"
+            )
+        )
         if current != STEP_EQUATIONS[step]:
             problems.append(f"step {step}: highlights {current}, expected {STEP_EQUATIONS[step]}")
         status = page.inner_text("[data-role=status]")
@@ -282,13 +298,17 @@ def test_screenshots_at_1280_and_390_light_and_dark(browser: Any, site: str) -> 
                 fits = page.evaluate(
                     "() => { const e = document.getElementById('bp-explorer');"
                     " return [e.scrollWidth, e.clientWidth,"
-                    " document.documentElement.scrollWidth, document.documentElement.clientWidth]; }")
+                    " document.documentElement.scrollWidth,"
+                    " document.documentElement.clientWidth]; }"
+                )
                 if fits[0] > fits[1] + 1 or fits[2] > fits[3] + 1:
                     problems.append(f"{scheme} {width}px: too wide {fits}")
                 smallest = page.evaluate(_SMALLEST_GRAPH_TEXT)
                 if not smallest or min(smallest) < MIN_GRAPH_TEXT_PX:
-                    problems.append(f"{scheme} {width}px: text in the drawing as small as "
-                                    f"{smallest} CSS px (at least {MIN_GRAPH_TEXT_PX})")
+                    problems.append(
+                        f"{scheme} {width}px: text in the drawing as small as "
+                        f"{smallest} CSS px (at least {MIN_GRAPH_TEXT_PX})"
+                    )
                 shot = folder / f"explorer-{name}-{scheme}.png"
                 page.locator("#bp-explorer").screenshot(path=str(shot))
                 for _ in range(3):  # the walk at BP1
@@ -321,7 +341,10 @@ def test_explorer_script_passes_eslint() -> None:
     shutil.copy(ROOT / "book" / "_ext" / "explorer" / "eslint.config.js", ESLINT_DIR)
     result = subprocess.run(
         [str(eslint), "--max-warnings", "0", "--stdin", "--stdin-filename", SCRIPT.name],
-        input=SCRIPT.read_text(encoding="utf-8"), cwd=ESLINT_DIR, capture_output=True,
-        text=True, timeout=120,
+        input=SCRIPT.read_text(encoding="utf-8"),
+        cwd=ESLINT_DIR,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert result.returncode == 0, result.stdout + result.stderr

@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "book" / "_ext"))
-import lean_pages  # noqa: E402
+import lean_pages
 
 PAGE = "<html><head><title>t</title></head><body><p>text</p></body></html>"
 

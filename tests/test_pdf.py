@@ -23,8 +23,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from book_build import ROOT, BookBuild, jupyter_book, require
 from test_browser import find_chromium, toc_pages
+
+from book_build import ROOT, BookBuild, jupyter_book, require
 
 pytest_plugins = ["book_build"]
 pytestmark = pytest.mark.book
@@ -43,16 +44,38 @@ def pdf(book_build_result: BookBuild | str) -> Path:
         pytest.skip("Chromium was not found: no PDF")
     out = html.parents[1]
     build = subprocess.run(
-        [*jupyter_book(), "build", str(ROOT), "--path-output", str(out), "--builder", "singlehtml",
-         "-W", "-n", "--keep-going"],
-        capture_output=True, text=True, timeout=900, check=False,
+        [
+            *jupyter_book(),
+            "build",
+            str(ROOT),
+            "--path-output",
+            str(out),
+            "--builder",
+            "singlehtml",
+            "-W",
+            "-n",
+            "--keep-going",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=900,
+        check=False,
     )
-    assert build.returncode == 0, f"singlehtml build failed:\n{build.stdout[-3000:]}{build.stderr[-2000:]}"
+    assert build.returncode == 0, (
+        f"singlehtml build failed:\n{build.stdout[-3000:]}{build.stderr[-2000:]}"
+    )
     target = out / "_build" / "pdf" / "book.pdf"
     make = subprocess.run(
-        [sys.executable, str(ROOT / "book" / "_ext" / "make_pdf.py"),
-         str(out / "_build" / "singlehtml"), str(target)],
-        capture_output=True, text=True, timeout=600, check=False,
+        [
+            sys.executable,
+            str(ROOT / "book" / "_ext" / "make_pdf.py"),
+            str(out / "_build" / "singlehtml"),
+            str(target),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
     )
     assert make.returncode == 0, f"make_pdf failed:\n{make.stdout}{make.stderr}"
     return target
@@ -85,6 +108,37 @@ def test_pdf_has_the_whole_book(reader: Any, book_build: BookBuild) -> None:
             missing.append(f"{name}: {key!r}")
     assert not missing, "chapters missing from the PDF's text:\n" + "\n".join(missing)
     assert len(reader.outline) >= 5, "the PDF has no bookmarks for its chapters"
+
+
+def _outline_titles(outline: Any) -> list[str]:
+    titles = []
+    for item in outline:
+        if isinstance(item, list):
+            titles += _outline_titles(item)
+        else:
+            titles.append(str(item.title))
+    return titles
+
+
+def test_pdf_bookmarks_spell_the_chapter_titles(reader: Any, book_build: BookBuild) -> None:
+    """Each chapter's bookmark reads as its title, word for word (a heading that wraps onto a
+    second line must not lose the space at the break)."""
+    bookmarks = {_words(t) for t in _outline_titles(reader.outline)}
+    missing = []
+    for name in toc_pages():
+        page_html = (book_build.html / f"{name}.html").read_text(encoding="utf-8")
+        m = re.search(r"<title>(.*?)</title>", page_html, re.S)
+        title = (
+            _words(re.sub(r"<[^>]+>", "", html.unescape(m.group(1)).split(" — ")[0])) if m else ""
+        )
+        if title and not any(title in b for b in bookmarks):
+            missing.append(f"{name}: {title!r}")
+    assert not missing, (
+        "chapters without a bookmark that reads as their title:\n"
+        + "\n".join(missing)
+        + "\nbookmarks: "
+        + repr(sorted(bookmarks))
+    )
 
 
 def test_pdf_fonts_are_embedded(reader: Any) -> None:

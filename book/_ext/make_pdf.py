@@ -32,7 +32,8 @@ PREPARE = r"""
     /* The theme's tight line-height (1.15) lets a heading's glyphs overflow its line box;
        a heading at the top of a page then reaches Chromium's tagged PDF twice and its
        bookmark reads "PrefacePreface". A taller line box keeps the text once. */
-    h1, h2, h3 { line-height: 1.3 !important; }
+    h1, h2, h3 { line-height: 1.3 !important; white-space: pre-wrap !important; }
+    :is(h1, h2, h3) mjx-container { white-space: nowrap; }
     header.bp-pdf-title { text-align: center; padding-top: 30vh; break-after: page; }
     header.bp-pdf-title h1 { font-size: 2.6rem; margin-bottom: 1rem; }
     nav.bp-pdf-toc { break-after: page; }
@@ -85,6 +86,24 @@ PREPARE = r"""
   document.querySelectorAll("h1, h2, h3").forEach((h) => {
     h.setAttribute("aria-label", h.textContent.replace(/\s+/g, " ").trim());
   });
+  // Chromium builds a bookmark from the heading's lines as laid out, and drops the space
+  // where a long heading wraps ("Backpropagationin practice"). With white-space: pre-wrap
+  // (CSS above) the space stays; first make the heading's white space single spaces, which
+  // pre-wrap then shows as they are.
+  document.querySelectorAll("h1, h2, h3").forEach((h) => {
+    const walker = document.createTreeWalker(h, NodeFilter.SHOW_TEXT);
+    const texts = [];
+    while (walker.nextNode()) {
+      const node = walker.currentNode;
+      if (!node.parentElement.closest("mjx-container")) texts.push(node);
+    }
+    texts.forEach((t) => { t.nodeValue = t.nodeValue.replace(/\s+/g, " "); });
+    if (texts.length) {
+      texts[0].nodeValue = texts[0].nodeValue.replace(/^ /, "");
+      const last = texts[texts.length - 1];
+      last.nodeValue = last.nodeValue.replace(/ $/, "");
+    }
+  });
   return chapters.length + (first ? 1 : 0);
 }
 """
@@ -97,7 +116,12 @@ FOOTER = (
 
 
 def find_chromium() -> str:
-    for name in (os.environ.get("BP_CHROMIUM", ""), "chromium", "chromium-browser", "google-chrome"):
+    for name in (
+        os.environ.get("BP_CHROMIUM", ""),
+        "chromium",
+        "chromium-browser",
+        "google-chrome",
+    ):
         path = shutil.which(name) if name else None
         if path:
             return path
@@ -115,7 +139,9 @@ def make_pdf(singlehtml: Path, out: Path) -> int:
     page_file.write_text(source.read_text(encoding="utf-8"), encoding="utf-8")
     out.parent.mkdir(parents=True, exist_ok=True)
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=find_chromium(), args=["--no-sandbox", "--disable-gpu"])
+        browser = p.chromium.launch(
+            executable_path=find_chromium(), args=["--no-sandbox", "--disable-gpu"]
+        )
         try:
             page = browser.new_page(viewport={"width": 900, "height": 1200})
             page.goto(page_file.resolve().as_uri(), wait_until="load", timeout=120_000)
@@ -124,10 +150,15 @@ def make_pdf(singlehtml: Path, out: Path) -> int:
             page.emulate_media(media="print")
             page.wait_for_timeout(500)
             page.pdf(
-                path=str(out), format="A4", print_background=True, display_header_footer=True,
-                header_template="<span></span>", footer_template=FOOTER,
+                path=str(out),
+                format="A4",
+                print_background=True,
+                display_header_footer=True,
+                header_template="<span></span>",
+                footer_template=FOOTER,
                 margin={"top": "18mm", "bottom": "20mm", "left": "16mm", "right": "16mm"},
-                outline=True, tagged=TAGGED,
+                outline=True,
+                tagged=TAGGED,
             )
         finally:
             browser.close()
