@@ -25,7 +25,7 @@ def save(net: Network, path: str | os.PathLike[str]) -> None:
     Raises
     ------
     TypeError
-        If ``net`` is not a :class:`bp.Network` or ``path`` not a path.
+        If ``net`` is not a :class:`bp.network.Network` or ``path`` not a path.
 
     Examples
     --------
