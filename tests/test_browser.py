@@ -320,6 +320,31 @@ def _book_reader() -> Any:
     return book_reader
 
 
+def test_hosted_address_follows_the_one_setting(monkeypatch: pytest.MonkeyPatch) -> None:
+    """repository.url gives GitHub Pages' address unless html.baseurl names another; on
+    GitHub Actions a repository.url naming another repository is a warning (fails -W)."""
+    reader = _book_reader()
+    assert reader.hosted_url("https://github.com/Ann/book") == "https://ann.github.io/book/"
+    assert reader.hosted_url("https://github.com/ann/ann.github.io") == "https://ann.github.io/"
+    assert reader.hosted_url("https://github.com/a/b", "https://x.org/bk") == "https://x.org/bk/"
+    assert reader.hosted_url("https://example.org/a/b") == ""
+    warnings: list[str] = []
+    monkeypatch.setattr(reader.logger, "warning", lambda msg, *args: warnings.append(msg % args))
+    config = type(
+        "Config", (), {"html_theme_options": {"repository_url": "https://github.com/a/b"}}
+    )
+    monkeypatch.delenv("GITHUB_ACTIONS", raising=False)
+    reader._check_repository(None, config)
+    assert not warnings, "outside GitHub Actions the repository is not known: no warning"
+    monkeypatch.setenv("GITHUB_ACTIONS", "true")
+    monkeypatch.setenv("GITHUB_REPOSITORY", "A/B")
+    reader._check_repository(None, config)
+    assert not warnings, "the configured repository (in any case) is the one the build runs in"
+    monkeypatch.setenv("GITHUB_REPOSITORY", "someone/else")
+    reader._check_repository(None, config)
+    assert len(warnings) == 1 and "someone/else" in warnings[0]
+
+
 def test_notebooks_point_to_the_hosted_pages(book_build: BookBuild) -> None:
     """Each notebook links to its chapter's hosted page, and page-only parts to their place.
 
