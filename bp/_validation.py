@@ -645,13 +645,14 @@ def lookup(
 
 # ------------------------------------------------------------------ overflow
 @contextlib.contextmanager
-def overflow_as_error(argument: str) -> Iterator[None]:
+def overflow_as_error(argument: str, problem: str = "is too large") -> Iterator[None]:
     """Inside the block, NumPy's overflow raises a ValueError naming ``argument``.
 
     A finite input can still be so large that a sum or product overflows to
     infinity; NumPy would only warn and go on with inf and NaN. Wrap the
-    arithmetic on an input in this block so that the caller learns which
-    argument was too large instead.
+    arithmetic on an input in this block (or decorate the function with it)
+    so that the caller learns which argument was too large instead; where
+    "too large" is not the reason, ``problem`` says what is.
 
     Examples
     --------
@@ -666,4 +667,4 @@ def overflow_as_error(argument: str) -> Iterator[None]:
         with np.errstate(over="raise", invalid="raise", divide="raise", under="ignore"):
             yield
     except FloatingPointError as err:
-        raise ValueError(f"{argument} is too large: computing with it overflows ({err})") from None
+        raise ValueError(f"{argument} {problem}: computing with it overflows ({err})") from None

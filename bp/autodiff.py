@@ -50,7 +50,7 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from . import opcount
-from ._validation import check_vector, is_real_dtype
+from ._validation import check_vector, is_real_dtype, overflow_as_error
 from .activations import Activation, ReLU, Sigmoid, Softmax
 from .activations import log_softmax as _log_softmax
 from .network import Gradient, Network
@@ -679,6 +679,7 @@ def network_gradient(net: Network, X: ArrayLike, y: ArrayLike) -> Gradient:
 
 
 # ------------------------------------- forward over reverse: exact Hessian-vector products
+@overflow_as_error("X")
 def hessian_vector_product(net: Network, X: ArrayLike, y: ArrayLike, v: ArrayLike) -> np.ndarray:
     """H v, exactly, for the Hessian H of a network's mean cost: forward over reverse.
 

@@ -279,6 +279,7 @@ def numerical_gradient(
     return central_differences(lambda: float(fun(theta)), theta, eps)
 
 
+@overflow_as_error("g or g_num")
 def relative_difference(g: ArrayLike, g_num: ArrayLike) -> float:
     """UFLDL's gradient-check criterion ‖g − g_num‖ / ‖g + g_num‖.
 

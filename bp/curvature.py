@@ -38,7 +38,13 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from . import autodiff, opcount, passes
-from ._validation import check_choice, check_positive, check_seed, check_vector
+from ._validation import (
+    check_choice,
+    check_positive,
+    check_seed,
+    check_vector,
+    overflow_as_error,
+)
 from .network import Network
 
 __all__ = [
@@ -271,6 +277,7 @@ class PowerIteration:
     converged: bool = False
 
 
+@overflow_as_error("matvec", "returns values too large")
 def power_iteration(
     matvec: Callable[[np.ndarray], np.ndarray],
     n: int,
@@ -364,6 +371,7 @@ def largest_hessian_eigenvalue(
     return power_iteration(matvec, net.n_parameters, iterations=iterations, tol=tol, seed=seed)
 
 
+@overflow_as_error("X")
 def diagonal_hessian(net: Network, X: ArrayLike) -> tuple[list, list]:
     """Becker and LeCun's Gauss–Newton approximation of the Hessian's diagonal.
 

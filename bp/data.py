@@ -25,6 +25,7 @@ import numpy as np
 from numpy.typing import ArrayLike, DTypeLike
 
 from ._validation import (
+    check_array,
     check_bool,
     check_class_labels,
     check_dtype,
@@ -33,6 +34,7 @@ from ._validation import (
     check_path,
     check_real,
     check_seed,
+    overflow_as_error,
 )
 
 __all__ = [
@@ -258,14 +260,22 @@ def curve_function(x: ArrayLike) -> np.ndarray:
     Returns
     -------
     ndarray, same shape as ``x``
-        Floating point (float64 unless ``x`` is already floating).
+        float32 if ``x`` is float32, else float64.
+
+    Raises
+    ------
+    TypeError, ValueError
+        If ``x`` does not hold finite real numbers, or is so large that 3x
+        overflows.
 
     Examples
     --------
     >>> curve_function(np.array([0.0, np.pi / 6]))
     array([0.5 , 0.85])
     """
-    return 0.5 + 0.35 * np.sin(3 * np.asarray(x))
+    x = check_array(x, "x")
+    with overflow_as_error("x"):
+        return 0.5 + 0.35 * np.sin(3 * x)
 
 
 def curve(

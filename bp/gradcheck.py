@@ -20,13 +20,14 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import ArrayLike
 
-from ._validation import check_matching, check_positive
+from ._validation import check_matching, check_positive, overflow_as_error
 from .naive import finite_difference_gradient
 from .network import Gradient, Network
 
 __all__ = ["relative_error", "GradientCheck", "check_gradient"]
 
 
+@overflow_as_error("g or g_ref")
 def relative_error(g: ArrayLike, g_ref: ArrayLike) -> float:
     """‖g − g_ref‖₂ / max(‖g‖₂, ‖g_ref‖₂): 0 for equal vectors, at most 2.
 

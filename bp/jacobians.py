@@ -19,7 +19,7 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import ArrayLike
 
-from ._validation import check_array, check_vector
+from ._validation import check_array, check_vector, overflow_as_error
 from .activations import Activation
 from .costs import Cost
 from .network import Network
@@ -59,6 +59,7 @@ def activation_jacobian(activation: Activation, z: ArrayLike) -> np.ndarray:
     return activation.jvp(Z, activation(Z), np.eye(n)).T
 
 
+@overflow_as_error("a", "lies too close to where the cost is infinite")
 def cost_gradient(cost: Cost, a: ArrayLike, y: ArrayLike) -> np.ndarray:
     """∇_a C, the gradient of one example's cost with respect to the output a^L.
 

@@ -656,3 +656,10 @@ def test_hvp_bad_input(rng, small_net):
         ad.hessian_vector_product(small_net, X[:, :3], Y, np.ones(P))
     with pytest.raises(ValueError, match="y"):
         ad.hessian_vector_product(small_net, X, Y[:4], np.ones(P))
+
+
+def test_hvp_of_an_input_that_overflows_names_X(small_net):
+    with pytest.raises(ValueError, match="^X is too large: computing with it overflows"):
+        ad.hessian_vector_product(
+            small_net, np.full((1, 4), 1e308), np.full((1, 3), 0.5), np.ones(small_net.n_parameters)
+        )

@@ -223,3 +223,8 @@ def test_unified_messages_of_the_autoencoder():
         relative_difference(np.zeros(2), ["a", "b"])
     with pytest.raises(ValueError, match=r"^theta must be a 1-D array, got shape \(2, 2\)$"):
         numerical_gradient(lambda t: 0.0, np.zeros((2, 2)))
+
+
+def test_relative_difference_of_huge_vectors_names_them_instead_of_warning():
+    with pytest.raises(ValueError, match="^g or g_num is too large: computing with it overflows"):
+        relative_difference(np.array([1e308, 1e308]), np.array([1e308, 1e308]))

@@ -335,3 +335,11 @@ def test_unknown_method_lists_the_methods():
     v = np.ones(net.n_parameters)
     with pytest.raises(ValueError, match="^method must be 'exact' or 'difference', got 'x'$"):
         curvature.hessian_vector_product(net, X, Y, v, method="x")
+
+
+def test_overflow_names_the_argument_instead_of_warning():
+    net = bp.Network([2, 2, 1], seed=0)
+    with pytest.raises(ValueError, match="^X is too large: computing with it overflows"):
+        curvature.diagonal_hessian(net, np.full((1, 2), 1e308))
+    with pytest.raises(ValueError, match="^matvec returns values too large: computing with it"):
+        curvature.power_iteration(lambda v: v * 1e308, 2)

@@ -387,3 +387,13 @@ def test_unified_messages_of_the_data_functions():
         data.load_mnist_idx(None)
     with pytest.raises(TypeError, match="^compress must be True or False"):
         data.write_idx("unused", np.zeros(2, np.uint8), compress="yes")
+
+
+def test_curve_function_checks_its_input():
+    assert data.curve_function(np.float32([0.0])).dtype == np.float32
+    with pytest.raises(ValueError, match="^x is too large: computing with it overflows"):
+        data.curve_function(np.array([1e308]))
+    with pytest.raises(ValueError, match="^x contains NaN or infinity$"):
+        data.curve_function(np.array([np.nan]))
+    with pytest.raises(TypeError, match="^x must hold real numbers"):
+        data.curve_function("0.5")

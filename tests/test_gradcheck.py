@@ -179,3 +179,8 @@ def test_relative_error_names_an_argument_that_is_not_numbers():
     with pytest.raises(TypeError, match="^g_ref must hold real numbers, got dtype <U1$"):
         relative_error(np.zeros(2), np.array(["a", "b"]))
     assert np.isnan(relative_error(np.array([np.nan]), np.array([1.0])))  # a broken gradient shows
+
+
+def test_relative_error_of_huge_vectors_names_them_instead_of_warning():
+    with pytest.raises(ValueError, match="^g or g_ref is too large: computing with it overflows"):
+        relative_error(np.array([1e308, -1e308]), np.array([-1e308, 1e308]))

@@ -125,3 +125,10 @@ def test_bad_input_raises_naming_the_argument():
         activation_jacobian(net.activations[1], np.array([0.0, np.nan]))
     with pytest.raises(TypeError, match="^x must be a real vector"):
         errors_by_product(net, np.array(["a", "b"]), np.zeros(1))
+
+
+def test_a_cost_gradient_that_overflows_names_a():
+    with pytest.raises(ValueError, match="^a lies too close to where the cost is infinite"):
+        cost_gradient(
+            bp.costs.get_cost("cross_entropy"), np.array([1e-320, 0.5]), np.array([1.0, 0])
+        )
