@@ -224,3 +224,15 @@ def test_overflow_as_error_names_the_argument():
         np.array([1e308, 1e308]).sum()
     with v.overflow_as_error("X"):  # nothing happens without an overflow
         assert np.array([1.0, 2.0]).sum() == 3.0
+
+
+def test_is_real_dtype_and_check_matching():
+    real = [bool, np.int8, np.uint64, np.float32, float]
+    assert all(v.is_real_dtype(np.dtype(t)) for t in real)
+    assert not any(v.is_real_dtype(np.dtype(t)) for t in [complex, object, "U3", "M8[s]"])
+    g, h = v.check_matching([[1, 2], [3, 4]], np.arange(4), ("g", "h"))
+    assert g.shape == h.shape == (4,) and g.dtype == h.dtype == np.float64
+    with pytest.raises(ValueError, match="^g and h must have the same size, got 4 and 3$"):
+        v.check_matching(np.zeros((2, 2)), np.zeros(3), ("g", "h"))
+    with pytest.raises(TypeError, match="^h must hold real numbers, got dtype complex128$"):
+        v.check_matching(np.zeros(2), np.zeros(2, complex), ("g", "h"))
