@@ -32,8 +32,8 @@ PREPARE = r"""
     /* The theme's tight line-height (1.15) lets a heading's glyphs overflow its line box;
        a heading at the top of a page then reaches Chromium's tagged PDF twice and its
        bookmark reads "PrefacePreface". A taller line box keeps the text once. */
-    h1, h2, h3 { line-height: 1.3 !important; white-space: pre-wrap !important; }
-    :is(h1, h2, h3) mjx-container { white-space: nowrap; }
+    h1, h2, h3, h4, h5, h6 { line-height: 1.3 !important; white-space: pre-wrap !important; }
+    :is(h1, h2, h3, h4, h5, h6) mjx-container { white-space: nowrap; }
     header.bp-pdf-title { text-align: center; padding-top: 30vh; break-after: page; }
     header.bp-pdf-title h1 { font-size: 2.6rem; margin-bottom: 1rem; }
     nav.bp-pdf-toc { break-after: page; }
@@ -82,15 +82,26 @@ PREPARE = r"""
   if (first) first.classList.add("bp-chapter");
 
   document.body.replaceChildren(title, toc, article);
+  // A bookmark leaves out typeset math (its glyphs are drawn by CSS), so "computed from z"
+  // would end in "from": in headings, a short formula (a letter or two) becomes that text
+  // in italics, which reads the same on the page.
+  document.querySelectorAll(":is(h1, h2, h3, h4, h5, h6) mjx-container").forEach((box) => {
+    const math = box.querySelector("math");
+    const text = math ? math.textContent.trim() : "";
+    if (!text || text.length > 3) return;
+    const italic = document.createElement("i");
+    italic.textContent = text;
+    box.replaceWith(italic);
+  });
   // The PDF's bookmarks take a heading's accessible name (its text once).
-  document.querySelectorAll("h1, h2, h3").forEach((h) => {
+  document.querySelectorAll("h1, h2, h3, h4, h5, h6").forEach((h) => {
     h.setAttribute("aria-label", h.textContent.replace(/\s+/g, " ").trim());
   });
   // Chromium builds a bookmark from the heading's lines as laid out, and drops the space
   // where a long heading wraps ("Backpropagationin practice"). With white-space: pre-wrap
   // (CSS above) the space stays; first make the heading's white space single spaces, which
   // pre-wrap then shows as they are.
-  document.querySelectorAll("h1, h2, h3").forEach((h) => {
+  document.querySelectorAll("h1, h2, h3, h4, h5, h6").forEach((h) => {
     const walker = document.createTreeWalker(h, NodeFilter.SHOW_TEXT);
     const texts = [];
     while (walker.nextNode()) {
