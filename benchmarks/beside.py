@@ -175,3 +175,111 @@ def same_job(use_torch: bool) -> dict:
             ),
         )
     return result
+
+
+class TwoSidedSigmoid(bp.activations.Sigmoid):
+    """The sigmoid as bp computed it before: e^(min(z, 0)) / (1 + e^(−|z|)) everywhere."""
+
+    def value(self, z, out=None, work=None):
+        out = np.minimum(z, 0, out=out)
+        np.exp(out, out=out)
+        work = np.abs(z, out=work)
+        np.exp(np.negative(work, out=work), out=work)
+        work += 1
+        out /= work
+        return out
+
+
+def ablation(cfg, dtype: str, rounds: int) -> dict:
+    """``bp.train`` with each speed-up of its fast path undone in turn, interleaved.
+
+    Undone through public settings only: ``bp.sgd.GATHER_ROWS = 0`` (each shuffled
+    mini-batch gathered on its own) and a network whose hidden layers use the two-sided
+    sigmoid (above).
+    """
+    from bp import sgd
+
+    X, y = make_data(cfg, np.dtype(dtype))
+    L = len(cfg.sizes) - 1
+    rows = sgd.GATHER_ROWS
+    variants = {  # name: (gather rows, hidden activation)
+        "bp.train": (rows, "sigmoid"),
+        "gather per mini-batch": (0, "sigmoid"),
+        "two-sided σ": (rows, TwoSidedSigmoid()),
+    }
+    nets = {
+        k: bp.Network(
+            list(cfg.sizes),
+            [v[1]] * (L - 1) + ["softmax"],
+            "log_likelihood",
+            seed=0,
+            dtype=np.dtype(dtype),
+        )
+        for k, v in variants.items()
+    }
+    t0 = time.perf_counter()
+    bp.train(nets["bp.train"], X, y, epochs=1, batch_size=cfg.batch, monitor=False)
+    epochs = max(1, round(0.25 / (time.perf_counter() - t0)))
+
+    def call(name: str) -> None:
+        sgd.GATHER_ROWS = variants[name][0]
+        bp.train(nets[name], X, y, epochs=epochs, batch_size=cfg.batch, monitor=False)
+
+    try:
+        t = measure.time_interleaved(
+            {k: (lambda k=k: call(k)) for k in variants}, repeat=rounds, clock="wall"
+        )
+    finally:
+        sgd.GATHER_ROWS = rows
+    med = {k: v.median / epochs for k, v in t.items()}
+    return {
+        "config": cfg.name,
+        "dtype": dtype,
+        "seconds": med,
+        "factor": {k: v / med["bp.train"] for k, v in med.items()},
+    }
+
+
+def row_blocks(dtype: str, rounds: int) -> dict:
+    """σ of a 512 × 1024 batch on one thread, and in two row blocks on two threads.
+
+    NumPy's elementwise functions run on one core but release the interpreter lock, so
+    two threads can each take half of the rows. Timed alone, and right after a matrix
+    product of the large configuration's first layer on the BLAS's threads (as inside a
+    training step, where the BLAS's threads may still be waiting for work).
+    """
+    from concurrent.futures import ThreadPoolExecutor
+
+    rng = np.random.default_rng(0)
+    t = np.dtype(dtype).type
+    z = rng.standard_normal((512, 1024), dtype=t)
+    A, W = rng.random((512, 784), dtype=t), rng.random((1024, 784), dtype=t)
+    out, prod = np.empty_like(z), np.empty((512, 1024), t)
+    sigmoid = bp.activations.sigmoid
+    pool = ThreadPoolExecutor(1)
+
+    def two_blocks() -> None:
+        half = pool.submit(sigmoid, z[256:], out[256:])
+        sigmoid(z[:256], out[:256])
+        half.result()
+
+    def after_product(f):
+        return lambda: (np.matmul(A, W.T, out=prod), f())
+
+    funcs = {
+        "one thread": lambda: sigmoid(z, out),
+        "two row blocks": two_blocks,
+        "product, then one thread": after_product(lambda: sigmoid(z, out)),
+        "product, then two row blocks": after_product(two_blocks),
+        "product alone": lambda: np.matmul(A, W.T, out=prod),
+    }
+    res = measure.time_interleaved(funcs, repeat=max(5, rounds), number=20, clock="wall")
+    pool.shutdown()
+    med = {k: v.median for k, v in res.items()}
+    return {
+        "dtype": dtype,
+        "seconds": med,
+        "alone": med["one thread"] / med["two row blocks"],
+        "after_product": (med["product, then one thread"] - med["product alone"])
+        / (med["product, then two row blocks"] - med["product alone"]),
+    }

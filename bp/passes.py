@@ -32,7 +32,7 @@ training loop reuses it for every mini-batch); without one they allocate.
 
 from __future__ import annotations
 
-from typing import Protocol
+from typing import Any, Protocol
 
 import numpy as np
 
@@ -48,18 +48,18 @@ class _Layered(Protocol):
     w: list
     b: list
     activations: list
-    cost: object
+    cost: Any
     weight_decay: float
 
 
 class Buffers:
     """Work arrays for mini-batches of up to ``rows`` examples.
 
-    ``z(l, m)``, ``a(l, m)``  the first m rows of the arrays for Z^l, A^l;
-    ``delta(l, m)``          an (m, n_l) array for Δ^l (two arrays in turn:
-                             Δ^{l+1} is read while Δ^l is written);
-    ``scratch(like)``        room for one temporary shaped like ``like``,
-                             such as σ′(Z^l).
+    * ``z(l, m)``, ``a(l, m)``: the first m rows of the arrays for Z^l, A^l;
+    * ``delta(l, m)``: an (m, n_l) array for Δ^l (two arrays in turn: Δ^{l+1}
+      is read while Δ^l is written);
+    * ``scratch(like)``: room for one temporary shaped like ``like``, such as
+      σ′(Z^l).
 
     Parameters
     ----------
@@ -80,10 +80,10 @@ class Buffers:
         self._scratch = np.empty(width, dtype)
 
     def z(self, l: int, m: int) -> np.ndarray | None:
-        return self._z[l][:m]
+        return self._z[l] if m == self.rows else self._z[l][:m]
 
     def a(self, l: int, m: int) -> np.ndarray | None:
-        return self._a[l][:m]
+        return self._a[l] if m == self.rows else self._a[l][:m]
 
     def delta(self, l: int, m: int) -> np.ndarray | None:
         n = self._sizes[l]
@@ -150,12 +150,20 @@ def forward(
     a[start] = X
     for l in range(start + 1, end + 1):
         sigma = net.activations[l]
+        # Z^l = A^{l−1} (w^l)ᵀ + b^l
         z[l] = opcount.matmul(a[l - 1], net.w[l].T, out=work.z(l, m))
-        z[l] += net.b[l]  # Z^l = A^{l−1} (w^l)ᵀ + b^l
-        if check is not None and not np.isfinite(z[l]).all():
-            raise ValueError(f"{check} is too large: computing with it overflows in layer {l}")
-        a[l] = sigma.value(z[l], out=work.a(l, m), work=work.scratch(z[l]))  # A^l = σ(Z^l)
+        z[l] += net.b[l]
+        if check is not None:
+            _require_finite(z[l], check, l)
+        # A^l = σ(Z^l)
+        a[l] = sigma.value(z[l], out=work.a(l, m), work=work.scratch(z[l]))
     return z, a
+
+
+def _require_finite(z: np.ndarray, name: str, l: int) -> None:
+    """Raise a ValueError naming the input ``name`` if Z^l has an infinity or a NaN."""
+    if not np.isfinite(z).all():
+        raise ValueError(f"{name} is too large: computing with it overflows in layer {l}")
 
 
 def backward(
@@ -198,31 +206,25 @@ def backward(
         ∂C/∂A^start = Δ^{start+1} w^{start+1} for the segment below, or None
         when start = 0.
     """
-    w, top = net.w, len(z) - 1
+    act, w = net.activations, net.w
+    top = len(z) - 1  # the layer the pass starts from
     m = a[start].shape[0]
-    if Y is not None:  # BP1, with the batch mean's 1/m (and the scale) applied once
-        delta = net.cost.output_error(
-            z[top],
-            a[top],
-            Y,
-            net.activations[top],  # type: ignore[attr-defined]
-            out=work.delta(top, m),
-        )
+    if Y is not None:  # BP1, with the mean's 1/m (and the scale) applied once
+        out = work.delta(top, m)
+        delta = net.cost.output_error(z[top], a[top], Y, act[top], out=out)
         delta *= scale / m
-    else:  # BP2 at the top, from ∂C/∂A^top handed down
-        delta = net.activations[top].vjp(
-            z[top], a[top], grad_a, out=work.delta(top, m), work=work.scratch(grad_a)
-        )
+    else:  # BP2 at the top, from ∂C/∂A^top handed down by the layers above
+        out, tmp = work.delta(top, m), work.scratch(grad_a)
+        delta = act[top].vjp(z[top], a[top], grad_a, out=out, work=tmp)
     for l in range(top, start, -1):
-        if l < top:
+        if l < top:  # BP2: Δ^l = (Δ^{l+1} w^{l+1}) ⊙ σ′(Z^l)
             delta = opcount.matmul(delta, w[l + 1], out=work.delta(l, m))
-            delta = net.activations[l].vjp(
-                z[l], a[l], delta, out=delta, work=work.scratch(delta)
-            )  # BP2
-        np.sum(delta, axis=0, out=grad.b[l])  # BP3: ∂C/∂b^l = Σ_rows Δ^l
-        opcount.matmul(delta.T, a[l - 1], out=grad.w[l])  # BP4: ∂C/∂w^l = (Δ^l)ᵀ A^{l−1}
-        if net.weight_decay:
-            grad.w[l] += (scale * net.weight_decay) * w[l]  # + λ w^l
+            tmp = work.scratch(delta)
+            delta = act[l].vjp(z[l], a[l], delta, out=delta, work=tmp)
+        delta.sum(axis=0, out=grad.b[l])  # BP3: Σ_rows Δ^l
+        opcount.matmul(delta.T, a[l - 1], out=grad.w[l])  # BP4: (Δ^l)ᵀ A^{l−1}
+        if net.weight_decay:  # the penalty's term, + λ w^l
+            grad.w[l] += (scale * net.weight_decay) * w[l]
     if start == 0:
         return None
-    return opcount.matmul(delta, w[start + 1])  # ∂C/∂A^start
+    return opcount.matmul(delta, w[start + 1])  # ∂C/∂A^start, handed down

@@ -18,8 +18,9 @@ arithmetic the book describes:
   of :func:`train`, instead of allocating new arrays for every batch;
 * the step size η is folded into δ^L with the batch mean's 1/m
   (``scale=η``), so BP3 and BP4 give the step η ∂C/∂θ directly;
-* each shuffled mini-batch is gathered into one reused array, instead of
-  copying the whole shuffled training set every epoch.
+* the shuffled examples are gathered into one reused array a few
+  mini-batches at a time, instead of copying the whole shuffled training
+  set every epoch (or each mini-batch on its own).
 
 The data are validated once, when :func:`train` is called; the per-epoch
 history is evaluated on those validated arrays. The book's appendix *How
@@ -39,6 +40,11 @@ from ._validation import check_positive, overflow_as_error
 from .network import Gradient, Network
 
 __all__ = ["History", "train", "evaluate", "step_decay", "inverse_time_decay"]
+
+#: Shuffled examples are gathered in blocks of whole mini-batches, up to this many rows
+#: and bytes (a block holds at least one mini-batch).
+GATHER_ROWS = 256
+GATHER_BYTES = 256 * 1024
 
 
 @dataclass
@@ -133,16 +139,21 @@ def _epoch(net, X, Y, order, batch_size, eta, momentum, velocity, work, step, xb
     """One pass over (X, Y) in mini-batches, one SGD update per batch.
 
     ``order`` is the epoch's permutation of the examples, or None to keep
-    them in place (then each batch is a slice of X, without a copy).
+    them in place. The shuffled examples are gathered into ``xb``, ``yb`` a
+    block of mini-batches at a time (one copy for several steps), and each
+    mini-batch is a slice of the block.
     """
-    for i in range(0, X.shape[0], batch_size):
+    block = xb.shape[0]  # a whole number of mini-batches, or all of X
+    for i in range(0, X.shape[0], block):
         if order is None:
-            Xb, Yb = X[i : i + batch_size], Y[i : i + batch_size]
+            Xs, Ys = X[i : i + block], Y[i : i + block]
         else:
-            Xb, Yb = _gather(X, Y, order[i : i + batch_size], xb, yb)
-        z, a = passes.forward(net, Xb, work=work)
-        passes.backward(net, z, a, step, Y=Yb, scale=eta, work=work)  # step = η ∂C/∂θ
-        _update(net, step, momentum, velocity)
+            Xs, Ys = _gather(X, Y, order[i : i + block], xb, yb)
+        for j in range(0, Xs.shape[0], batch_size):
+            Xb, Yb = Xs[j : j + batch_size], Ys[j : j + batch_size]
+            z, a = passes.forward(net, Xb, work=work)
+            passes.backward(net, z, a, step, Y=Yb, scale=eta, work=work)  # step = η ∂C/∂θ
+            _update(net, step, momentum, velocity)
 
 
 def train(
@@ -240,8 +251,12 @@ def train(
     rows = min(batch_size, m)
     work = passes.Buffers(net.sizes, net.dtype, rows)
     step = Gradient.zeros_like(net)
-    xb = np.empty((rows, net.sizes[0]), net.dtype)
-    yb = np.empty((rows, net.sizes[-1]), net.dtype)
+    # Shuffled examples are gathered GATHER_ROWS at a time (fewer, for wide inputs), in
+    # whole mini-batches: one copy serves several small steps.
+    per_block = max(1, min(GATHER_ROWS, GATHER_BYTES // (X[0].nbytes + Y[0].nbytes)) // rows)
+    block = min(m, per_block * rows)
+    xb = np.empty((block, net.sizes[0]), net.dtype)
+    yb = np.empty((block, net.sizes[-1]), net.dtype)
     history = History()
     best_cost, best_params, since_best = np.inf, None, 0
 
@@ -258,17 +273,21 @@ def train(
         history.learning_rate.append(float(eta))
         with np.errstate(over="ignore", invalid="ignore"):
             diverged = not all(np.isfinite(p).all() for p in net.w[1:] + net.b[1:])
-            if not diverged and monitor:
-                ev = _evaluate(net, X, Y, labels)
-                history.train_cost.append(ev["cost"])
+            sets = [("train", X, Y, labels, "X")] if monitor else []
+            if validation is not None:
+                sets.append(("val", X_val, Y_val, val_labels, "validation[0]"))
+            for name, X_e, Y_e, labels_e, x_name in sets:
+                if diverged:
+                    break
+                try:
+                    ev = _evaluate(net, X_e, Y_e, labels_e, x_name)
+                except ValueError:  # some Z^l overflowed: the inputs themselves, if in layer 1
+                    passes.forward(net, X_e, end=1, check=x_name)
+                    diverged = True  # else the parameters grew too large: divergence
+                    break
+                getattr(history, f"{name}_cost").append(ev["cost"])
                 if "accuracy" in ev:
-                    history.train_accuracy.append(ev["accuracy"])
-                diverged = not np.isfinite(ev["cost"])
-            if not diverged and validation is not None:
-                ev = _evaluate(net, X_val, Y_val, val_labels, "validation[0]")
-                history.val_cost.append(ev["cost"])
-                if "accuracy" in ev:
-                    history.val_accuracy.append(ev["accuracy"])
+                    getattr(history, f"{name}_accuracy").append(ev["accuracy"])
                 diverged = not np.isfinite(ev["cost"])
         if diverged:
             raise FloatingPointError(

@@ -214,9 +214,10 @@ def test_training_memory_is_parameters_gradients_and_work_arrays(rng):
     """No copy of the whole training set per epoch, no temporary as large as the parameters.
 
     The peak memory of one epoch is the parameters and the step η ∂C/∂θ (2P numbers), the
-    work arrays for one batch of b examples (A^0 and its targets; Z^l and A^l of every
-    layer; two (b, max n_l) arrays for δ^l, used in turn, and one for σ′) and the one-hot
-    targets of the m examples, give or take 10%.
+    gathered block of shuffled examples (A^0 and its targets, a few batches), the work
+    arrays for one batch of b examples (Z^l and A^l of every layer; two (b, max n_l) arrays
+    for δ^l, used in turn, and one for σ′) and the one-hot targets of the m examples, give
+    or take 10%.
     """
     sizes, m, batch = [200, 100, 100, 10], 5000, 50
     X = rng.random((m, sizes[0]))
@@ -224,9 +225,14 @@ def test_training_memory_is_parameters_gradients_and_work_arrays(rng):
     net = bp.Network(sizes, ["sigmoid", "sigmoid", "softmax"], "log_likelihood")
     bp.train(net, X[:400], y[:400], epochs=1, batch_size=batch, monitor=False)  # warm caches
     S = sum(sizes[1:])
+    # shuffled examples are gathered a block of mini-batches at a time, at most 256 KiB:
+    # rows of (200 + 10) float64 are 1680 bytes, 156 rows fit, so 3 batches of 50
+    gather = 3 * batch
+    assert gather * 8 * (sizes[0] + sizes[-1]) <= 256 * 1024 < (gather + batch) * 8 * 210
     budget = 8 * (
         2 * net.n_parameters
-        + batch * (sizes[0] + 2 * S + 3 * max(sizes[1:]) + sizes[-1])
+        + gather * (sizes[0] + sizes[-1])
+        + batch * (2 * S + 3 * max(sizes[1:]))
         + m * sizes[-1]
         + m  # the epoch's permutation (int64)
     )
