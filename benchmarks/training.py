@@ -305,15 +305,20 @@ def run(
                     beside.gradient_forward(d, 2 if quick else 5) for d in dtypes
                 ]
                 result["memory"] = [beside.memory(d) for d in dtypes]
-        result["profile"] = []
+        result["profile"], result["ablation"], result["row_blocks"] = [], [], []
         for t in threads:
             with threadpool_limits(limits=t):
-                log(f"profile of bp.train, {t} thread(s) ...")
-                for name in ("large", "medium-32", "small"):
-                    if name in configs:
-                        for d in dtypes:
-                            p = beside.profile_step(CONFIGS[name], d, 1 if quick else 2)
-                            result["profile"].append({**p, "threads": t})
+                log(f"profile of bp.train and what each change bought, {t} thread(s) ...")
+                for name in ("large", "small"):
+                    if name not in configs:
+                        continue
+                    for d in dtypes if name == "large" else dtypes[:1]:
+                        p = beside.profile_step(CONFIGS[name], d, 1 if quick else 2)
+                        result["profile"].append({**p, "threads": t})
+                    a = beside.ablation(CONFIGS[name], dtypes[0], 2 if quick else 4)
+                    result["ablation"].append({**a, "threads": t})
+                if t > 1:
+                    result["row_blocks"] = [beside.row_blocks(d, 2 if quick else 7) for d in dtypes]
         result["same_job"] = beside.same_job("torch" in names)
     result["targets"] = targets(result)
     result["load_average_at_end"] = list(os.getloadavg())
@@ -388,6 +393,16 @@ def table(result: dict) -> str:
             f"profile {p['config']} {p['dtype']}, {p['threads']} thr, "
             f"{p['step_seconds'] * 1e3:.3f} ms/step, self time: "
             + ", ".join(f"{k} {v / p['step_seconds']:.0%}" for k, v in top)
+        )
+    for a in result.get("ablation", []):
+        lines.append(
+            f"undone, {a['config']} {a['dtype']}, {a['threads']} thr (time / bp.train's): "
+            + ", ".join(f"{k} {v:.2f}" for k, v in a["factor"].items() if k != "bp.train")
+        )
+    for r in result.get("row_blocks", []):
+        lines.append(
+            f"σ of 512 × 1024 {r['dtype']}, one thread / two row blocks: alone "
+            f"{r['alone']:.2f}, after a matrix product {r['after_product']:.2f}"
         )
     lines.append("\ntargets:")
     for t in result["targets"]:

@@ -59,7 +59,9 @@ class Buffers:
     * ``delta(l, m)``: an (m, n_l) array for Δ^l (two arrays in turn: Δ^{l+1}
       is read while Δ^l is written);
     * ``scratch(like)``: room for one temporary shaped like ``like``, such as
-      σ′(Z^l).
+      σ′(Z^l): the Δ array that ``like`` is not (in the forward pass both are
+      free; in the backward pass, Δ^{l+1} is used up once Δ^{l+1} w^{l+1} is
+      computed, so its array is free for σ′(Z^l)).
 
     Parameters
     ----------
@@ -77,7 +79,6 @@ class Buffers:
         self._a = [None] + [np.empty((rows, n), dtype) for n in sizes[1:]]
         self._sizes = list(sizes)
         self._delta = (np.empty(width, dtype), np.empty(width, dtype))
-        self._scratch = np.empty(width, dtype)
 
     def z(self, l: int, m: int) -> np.ndarray | None:
         return self._z[l] if m == self.rows else self._z[l][:m]
@@ -90,7 +91,8 @@ class Buffers:
         return self._delta[l % 2][: m * n].reshape(m, n)
 
     def scratch(self, like: np.ndarray) -> np.ndarray | None:
-        return self._scratch[: like.size].reshape(like.shape)
+        free = self._delta[1] if np.may_share_memory(like, self._delta[0]) else self._delta[0]
+        return free[: like.size].reshape(like.shape)
 
 
 class _Allocate(Buffers):
@@ -214,7 +216,8 @@ def backward(
         delta = net.cost.output_error(z[top], a[top], Y, act[top], out=out)
         delta *= scale / m
     else:  # BP2 at the top, from ∂C/∂A^top handed down by the layers above
-        out, tmp = work.delta(top, m), work.scratch(grad_a)
+        out = work.delta(top, m)
+        tmp = work.scratch(out)
         delta = act[top].vjp(z[top], a[top], grad_a, out=out, work=tmp)
     for l in range(top, start, -1):
         if l < top:  # BP2: Δ^l = (Δ^{l+1} w^{l+1}) ⊙ σ′(Z^l)

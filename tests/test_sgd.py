@@ -216,8 +216,8 @@ def test_training_memory_is_parameters_gradients_and_work_arrays(rng):
     The peak memory of one epoch is the parameters and the step η ∂C/∂θ (2P numbers), the
     gathered block of shuffled examples (A^0 and its targets, a few batches), the work
     arrays for one batch of b examples (Z^l and A^l of every layer; two (b, max n_l) arrays
-    for δ^l, used in turn, and one for σ′) and the one-hot targets of the m examples, give
-    or take 10%.
+    for δ^l, used in turn, the free one also for σ′) and the one-hot targets of the m
+    examples, give or take 10%.
     """
     sizes, m, batch = [200, 100, 100, 10], 5000, 50
     X = rng.random((m, sizes[0]))
@@ -232,7 +232,7 @@ def test_training_memory_is_parameters_gradients_and_work_arrays(rng):
     budget = 8 * (
         2 * net.n_parameters
         + gather * (sizes[0] + sizes[-1])
-        + batch * (2 * S + 3 * max(sizes[1:]))
+        + batch * (2 * S + 2 * max(sizes[1:]))
         + m * sizes[-1]
         + m  # the epoch's permutation (int64)
     )
