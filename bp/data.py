@@ -398,13 +398,13 @@ def _read_idx(path: PathLike, name: str, magic: int) -> np.ndarray:
 
 @overload
 def load_mnist_idx(
-    images_path: PathLike, labels_path: None = None, dtype: DTypeLike = ...
+    images_path: PathLike, labels_path: None = None, dtype: DTypeLike = np.float64
 ) -> np.ndarray: ...
 
 
 @overload
 def load_mnist_idx(
-    images_path: PathLike, labels_path: PathLike, dtype: DTypeLike = ...
+    images_path: PathLike, labels_path: PathLike, dtype: DTypeLike = np.float64
 ) -> tuple[np.ndarray, np.ndarray]: ...
 
 
