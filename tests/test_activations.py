@@ -1,4 +1,5 @@
-"""bp.activations: the registry of activation functions, their values and derivatives.
+"""bp.activations: the registry of activation functions, their values and derivatives, their
+stability for huge inputs and accuracy in the tails.
 
 Expected values come from the ``math`` module or from formulas written out here, never
 from the code under test. (The book's equations for σ, σ′ and LeCun's tanh are checked in
@@ -203,3 +204,72 @@ def test_the_engine_builds_its_nodes_from_the_activations():
         np.testing.assert_allclose(y.value, act(z), rtol=1e-15)
         y.backward(seed=g)
         np.testing.assert_allclose(x.grad, act.vjp(z, act(z), g), rtol=1e-14, atol=1e-16)
+
+
+# --- stability, accuracy in the tails, derivatives, Jacobian products --------------------
+
+
+@pytest.mark.parametrize("z", [1e4, -1e4, 800.0, -800.0])
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_stable_for_huge_weighted_inputs(z, dtype):
+    """σ, softmax and the costs stay finite and warning-free (warnings are errors here)."""
+    zz = np.full((2, 3), z, dtype=dtype)
+    zz[:, 0] = 0
+    for name in bp.activations.ACTIVATIONS:
+        act = bp.activations.get_activation(name)
+        a = act(zz)
+        assert a.dtype == dtype and np.all(np.isfinite(a))
+    s = bp.activations.sigmoid(zz)
+    assert np.all((s >= 0) & (s <= 1))
+    y = np.zeros((2, 3), dtype=dtype)
+    y[:, 1] = 1
+    sm = bp.activations.Softmax()
+    for cost, act in [
+        ("quadratic", "sigmoid"),
+        ("cross_entropy", "sigmoid"),
+        ("log_likelihood", "softmax"),
+    ]:
+        c = bp.costs.get_cost(cost)
+        a = bp.activations.get_activation(act)(zz)
+        v = c.value(zz, a, y)
+        d = c.output_error(zz, a, y, bp.activations.get_activation(act))
+        assert np.all(np.isfinite(v)) and np.all(np.isfinite(d))
+    # z = (0, z, z), true class 1. For z ≫ 0 classes 1 and 2 tie: C = ln 2.
+    # For z ≪ 0 the network is confidently wrong: C ≈ |z|, large but finite.
+    v = bp.costs.LogLikelihood().value(zz, sm(zz), y)
+    if z > 0:
+        assert v[0] == pytest.approx(np.log(2), rel=1e-6)
+    else:
+        assert v[0] == pytest.approx(-z, rel=1e-3)
+
+
+def test_sigmoid_is_accurate_in_the_tails():
+    z = np.array([-40.0, -20.0, 0.0, 20.0, 40.0])
+    expected = np.array(
+        [np.exp(-40.0), np.exp(-20.0) / (1 + np.exp(-20.0)), 0.5, 1 / (1 + np.exp(-20.0)), 1.0]
+    )
+    np.testing.assert_allclose(bp.activations.sigmoid(z), expected, rtol=1e-14)
+
+
+@pytest.mark.parametrize("name", ["sigmoid", "tanh", "lecun_tanh", "relu", "identity"])
+def test_activation_derivatives_against_finite_differences(name):
+    act = bp.activations.get_activation(name)
+    z = np.linspace(-3, 3, 41) + 0.013  # avoid ReLU's kink at 0
+    h = 1e-6
+    numeric = (act(z + h) - act(z - h)) / (2 * h)
+    np.testing.assert_allclose(act.derivative(z, act(z)), numeric, rtol=1e-7, atol=1e-9)
+
+
+def test_lecun_tanh_constants():
+    act = bp.activations.get_activation("lecun_tanh")
+    np.testing.assert_allclose(act(np.array([1.0, -1.0])), [1.0, -1.0], atol=2e-4)
+
+
+def test_softmax_vjp_matches_jacobian(rng):
+    sm = bp.activations.Softmax()
+    z = rng.standard_normal((1, 4))
+    a = sm(z)
+    jac = np.diag(a[0]) - np.outer(a[0], a[0])
+    g = rng.standard_normal((1, 4))
+    np.testing.assert_allclose(sm.vjp(z, a, g)[0], jac.T @ g[0], rtol=1e-13)
+    np.testing.assert_allclose(sm.jvp(z, a, g)[0], jac @ g[0], rtol=1e-13)
