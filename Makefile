@@ -97,7 +97,7 @@ lint: $(STAMP) ## ruff check and ruff format --check on bp/ and tests/, mypy on 
 	$(VENV)/bin/ruff format --check bp tests
 	$(VENV)/bin/mypy
 
-check: lint ## fast: lint, doctests and the package tests, without the book (minutes)
+check: lint ## fast: lint, doctests and the package tests, without the book (under a minute)
 	$(VPY) -m pytest -q -m "not book"
 
 test: lint $(NODE_STAMP) $(ESLINT_STAMP) ## everything: lint, package tests, a from-scratch build, browser test
