@@ -294,3 +294,16 @@ def test_divergence_is_reported_not_propagated(X):
     Y = np.random.default_rng(1).standard_normal((6, 3)) * 100
     with pytest.raises(FloatingPointError, match="learning_rate"):
         bp.train(net, X * 100, Y, epochs=50, learning_rate=10.0, batch_size=6)
+
+
+@pytest.mark.parametrize("gather_rows", [0, 10, 12])
+def test_gathering_several_batches_at_once_changes_no_number(gather_rows, rng, monkeypatch):
+    """Blocks of whole mini-batches (here 2, and 12 // 5 = 2) or one at a time (0): the same
+    batches in the same order, so bit for bit the same parameters."""
+    X = rng.standard_normal((23, 5))
+    y = rng.integers(0, 4, size=23)
+    nets = [_net("sigmoid", "softmax", "log_likelihood") for _ in range(2)]
+    bp.train(nets[0], X, y, epochs=2, batch_size=5, seed=4, monitor=False)
+    monkeypatch.setattr(bp.sgd, "GATHER_ROWS", gather_rows)
+    bp.train(nets[1], X, y, epochs=2, batch_size=5, seed=4, monitor=False)
+    np.testing.assert_array_equal(nets[0].get_params(), nets[1].get_params())
