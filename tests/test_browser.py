@@ -8,7 +8,8 @@ every page of the table of contents, with every other host unreachable, and chec
 * the page loads with no JavaScript console error or uncaught exception, no failed request
   and no request to another host; MathJax is fetched only by pages with math;
 * all math is typeset (MathJax output in every math element, no MathJax error, no raw
-  ``$$``, ``\\(`` or ``\\begin{`` left in the text);
+  ``$$``, ``\\(`` or ``\\begin{`` left in the text); on the API page, the docstrings' math
+  (``w^l_{jk}``, ``δ^l``) is typeset, none left as text outside code;
 * every image has loaded (natural width > 0) and has alt text;
 * every internal link resolves (no 404) and every ``#anchor`` exists on its target page;
 * the built-in search finds "Hadamard" and leads to the cost-function chapter;
@@ -677,6 +678,47 @@ def test_all_math_is_typeset(crawl: dict[str, PageReport]) -> None:
             problems.append(f"{name}: {d['math']} math elements, no MathJax output")
     assert not problems, _report("math", problems)
     assert any(r.dom["typeset"] for r in crawl.values()), "no page has typeset math"
+
+
+# The docstrings' math as text (w^l_{jk}, δ^l, n_{l−1}, e^(−z)) left outside code and math:
+# any "^{", "_{", "^(", "_(", or a letter with scripts that ends where its word ends (so
+# identifiers such as n_visible and X_train are not matched). book/_ext/api_math.py typesets
+# these on the API page.
+API_PAGE = "book/api"
+_API_TEX = r"""
+() => {
+  const mark = "[\\u0302\\u0304\\u0305\\u0307\\u0308]*[\\u2032\\u2033]*";
+  const pattern = new RegExp("[\\^_][{(]|(?<![A-Za-z0-9_])\\p{L}" + mark +
+    "(?:[\\^_](?:\\p{L}" + mark + "|\\p{Nd}+))+(?![\\p{L}\\p{N}\\p{M}_])", "gu");
+  const article = document.querySelector("article") || document.body;
+  const found = [];
+  const walker = document.createTreeWalker(article, NodeFilter.SHOW_TEXT);
+  while (walker.nextNode()) {
+    const node = walker.currentNode;
+    if (node.parentElement.closest("pre, code, kbd, samp, script, style, mjx-container")) continue;
+    for (const m of node.nodeValue.matchAll(pattern)) {
+      found.push(node.nodeValue.slice(Math.max(0, m.index - 30), m.index + 30).trim());
+    }
+  }
+  return {found: found, math: article.querySelectorAll("mjx-container").length};
+}
+"""
+
+
+def test_api_page_shows_the_docstrings_math_typeset(browser: Any, site: str) -> None:
+    report = PageReport(API_PAGE)
+    context = _new_context(browser, site, "light")
+    try:
+        page = _open(context, site, report)
+        page.goto(f"{site}{API_PAGE}.html", wait_until="load")
+        result = page.evaluate(_API_TEX)
+    finally:
+        context.close()
+    assert not result["found"], _report(
+        f"{API_PAGE}: docstring math left as text", result["found"][:20]
+    )
+    # The docstrings hold hundreds of formulas: most of the page's math comes from them.
+    assert result["math"] > 200, f"{API_PAGE}: only {result['math']} typeset formulas"
 
 
 def test_images_load_and_have_alt_text(crawl: dict[str, PageReport]) -> None:
