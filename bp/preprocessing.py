@@ -67,6 +67,11 @@ class _Transform:
         if self.n_features_ is None:
             raise ValueError(f"{type(self).__name__} is not fitted yet: call fit(X_train) first")
 
+    def _fitted_input(self, X: ArrayLike, n: int | None = None) -> np.ndarray:
+        """X for a fitted transformation: n columns (by default as many as it was fitted on)."""
+        self._require_fitted()
+        return _check_matrix(X, n=self.n_features_ if n is None else n)
+
     def fit(self, X: ArrayLike) -> _Transform:  # pragma: no cover - abstract
         raise NotImplementedError
 
@@ -108,17 +113,15 @@ class Centre(_Transform):
         self.n_features_ = A.shape[1]
         return self
 
+    @overflow_as_error("X")
     def transform(self, X: ArrayLike) -> np.ndarray:
         """Return X − μ, shape (m, n)."""
-        self._require_fitted()
-        with overflow_as_error("X"):
-            return _check_matrix(X, n=self.n_features_) - self.mean_
+        return self._fitted_input(X) - self.mean_
 
+    @overflow_as_error("X")
     def inverse_transform(self, X: ArrayLike) -> np.ndarray:
         """Return X + μ."""
-        self._require_fitted()
-        with overflow_as_error("X"):
-            return _check_matrix(X, n=self.n_features_) + self.mean_
+        return self._fitted_input(X) + self.mean_
 
 
 class Standardise(_Transform):
@@ -166,17 +169,15 @@ class Standardise(_Transform):
         self.n_features_ = A.shape[1]
         return self
 
+    @overflow_as_error("X")
     def transform(self, X: ArrayLike) -> np.ndarray:
         """Return (X − μ) / s, shape (m, n)."""
-        self._require_fitted()
-        with overflow_as_error("X"):
-            return (_check_matrix(X, n=self.n_features_) - self.mean_) / self.scale_
+        return (self._fitted_input(X) - self.mean_) / self.scale_
 
+    @overflow_as_error("X")
     def inverse_transform(self, X: ArrayLike) -> np.ndarray:
         """Return X s + μ."""
-        self._require_fitted()
-        with overflow_as_error("X"):
-            return _check_matrix(X, n=self.n_features_) * self.scale_ + self.mean_
+        return self._fitted_input(X) * self.scale_ + self.mean_
 
 
 class PCAWhiten(_Transform):
@@ -278,18 +279,17 @@ class PCAWhiten(_Transform):
             self._backward = (U @ self._backward).astype(A.dtype)
         return self
 
+    @overflow_as_error("X")
     def transform(self, X: ArrayLike) -> np.ndarray:
         """Whiten X, shape (m, n); returns (m, n_components) for PCA with fewer components."""
-        self._require_fitted()
-        with overflow_as_error("X"):
-            return (_check_matrix(X, n=self.n_features_) - self.mean_) @ self._forward
+        return (self._fitted_input(X) - self.mean_) @ self._forward
 
+    @overflow_as_error("X")
     def inverse_transform(self, X: ArrayLike) -> np.ndarray:
         """Map whitened data back (exact when all components are kept)."""
         self._require_fitted()
-        k = self._forward.shape[1]
-        with overflow_as_error("X"):
-            return _check_matrix(X, n=k) @ self._backward + self.mean_
+        k = self._forward.shape[1]  # whitened data have k columns
+        return self._fitted_input(X, k) @ self._backward + self.mean_
 
 
 def rescale_for_sigmoid(

@@ -135,3 +135,11 @@ def test_unified_messages_of_the_transforms():
         pp.PCAWhiten(zca=1)
     with pytest.raises(TypeError, match="^low must be a finite real number"):
         pp.rescale_for_sigmoid(np.ones((2, 2)), low="0")
+
+
+def test_transforms_name_X_when_it_overflows():
+    centre = pp.Centre().fit(np.array([[-1e308], [-1e308]]))
+    with pytest.raises(ValueError, match="^X is too large: computing with it overflows"):
+        centre.transform(np.array([[1e308]]))
+    with pytest.raises(ValueError, match="^X is too large: computing with it overflows"):
+        centre.inverse_transform(np.array([[-1e308]]))
