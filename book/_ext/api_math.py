@@ -13,10 +13,16 @@ sections into fields), and leaves the source alone:
 superscript digits, and bounded on both sides by characters that are not part of a word.
 A Greek factor written against it joins it (``λw^l``), so do a differential ``d`` (``dz^L``)
 and a quotient of partial derivatives (``∂C_x/∂z^l_j``). A Greek letter may take a word as
-subscript (``λ_max``). Each token becomes an inline ``:math:`` role, its Unicode written as
-TeX: − as ``-``, ′ as ``'``, δ as ``\\delta``, Σ and Π before a script as ``\\sum`` and
-``\\prod``, ᵀ as ``^{\\mathsf T}``, words of three letters or more as ``\\text{…}`` (or
-``\\ln``, ``\\max``, …). ``book/_ext/lean_pages.py`` typesets the math at build time.
+subscript (``λ_max``), any letter a word as superscript (``a^start``: no identifier has a
+caret). ``∇`` takes scripts like a letter (``∇_a``), and so do ``lim``, ``max``, ``min``,
+``sup`` and ``inf`` (``lim_{ε→0}``); a short group in parentheses or norm bars takes them
+too (``(w^{l+1})ᵀ``, ``(Λ + εI)^(−1/2)``, ``‖w^l‖²``). Each token becomes an inline
+``:math:`` role, its Unicode written as TeX: − as ``-``, ′ as ``'``, δ as ``\\delta``, Σ and
+Π before a script as ``\\sum`` and ``\\prod``, ᵀ as ``^{\\mathsf T}``, ``^(…)`` as ``^{…}``,
+words of three letters or more as ``\\text{…}`` (or ``\\ln``, ``\\max``, …). Where the
+character beside a role would keep docutils from seeing it (``½‖a‖²``), an escaped space
+(``\\ ``, which docutils drops) separates them. ``book/_ext/lean_pages.py`` typesets the
+math at build time.
 
 **What is never touched.** Inline literals (````…````), interpreted text and roles
 (``:func:`…```), emphasis, hyperlinks and URLs; literal blocks (the indented lines after
@@ -275,13 +281,9 @@ def _unit(s: str, i: int) -> tuple[int, int] | None:
     # Greek factors glued to the letter (λw^l), or a differential d (dz^L_x).
     while True:
         nxt = _atom(s, j)
-        glued = s[start:j]
-        if nxt is None or not (_is_greek(glued[0]) or glued == "d"):
+        if nxt is None or not (_is_greek(s[start]) or s[start:j] == "d"):
             break
-        if all(_is_greek(ch) or ch in MARKS or ch in PRIMES for ch in glued) or glued == "d":
-            start, j = j, nxt
-        else:
-            break
+        start, j = j, nxt
     scripts = _scripts(s, j, _is_greek(unicodedata.normalize("NFD", s[start])[0]))
     if scripts is None:
         return None
