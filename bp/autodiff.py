@@ -548,7 +548,7 @@ def _vector_function(f: Callable[[Node], Node], x: ArrayLike) -> tuple[Node, Nod
 
 
 def jacobian_forward(f: Callable[[Node], Node], x: ArrayLike) -> np.ndarray:
-    """The Jacobian of f: R^n_0 → R^n_L at x by forward mode, one tangent sweep per input.
+    """The Jacobian of f: R^{n_0} → R^{n_L} at x by forward mode, one tangent sweep per input.
 
     The graph of f is built once; column i of the (n_L, n_0) result is the
     tangent of f(x) for the seed eᵢ, so the cost is n_0 sweeps whatever n_L is.
@@ -565,7 +565,7 @@ def jacobian_forward(f: Callable[[Node], Node], x: ArrayLike) -> np.ndarray:
 
 
 def jacobian_reverse(f: Callable[[Node], Node], x: ArrayLike) -> np.ndarray:
-    """The Jacobian of f: R^n_0 → R^n_L at x by reverse mode, one backward sweep per output.
+    """The Jacobian of f: R^{n_0} → R^{n_L} at x by reverse mode, one backward sweep per output.
 
     The graph of f is built once; row j of the (n_L, n_0) result is ``x.grad``
     after a backward sweep seeded with eⱼ, so the cost is n_L sweeps whatever
