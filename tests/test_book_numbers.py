@@ -71,7 +71,7 @@ ALLOWED: dict[str, dict[str, str]] = {
     "appendix_notation": {},
     "appendix_speed": {
         "1024": "a layer size of the benchmark's large configuration (784–1024–1024–10), chosen",
-        "20,000": "the number of examples of the benchmark's large configuration, chosen",
+        "10,240": "the number of examples of the benchmark's large configuration, chosen",
     },
     "api": {},
     "bibliography": {},
