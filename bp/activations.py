@@ -61,9 +61,11 @@ _SIGMOID_FAST_FROM = {
 
 
 def sigmoid(
-    z: np.ndarray, out: np.ndarray | None = None, work: np.ndarray | None = None
+    z: np.ndarray,
+    out: np.ndarray | None = None,
+    work: np.ndarray | None = None,
 ) -> np.ndarray:
-    """The logistic function σ(z) = 1 / (1 + e^(−z)), exact to rounding for every z.
+    """The logistic function σ(z) = 1 / (1 + e^(−z)), exact to rounding.
 
     Computed as written: four passes over the array, one exponential. That
     form is inexact only where e^(−z) overflows (z below about −709 in
@@ -85,7 +87,8 @@ def sigmoid(
         z = z.astype(np.float64)
     if z.ndim == 0:
         return sigmoid(z.reshape(1))[0]
-    if z.size and z.min() >= _SIGMOID_FAST_FROM.get(z.dtype, 0.0):  # e^(−z) is finite
+    # from the dtype's bound up, e^(−z) is finite and the definition exact
+    if z.size and z.min() >= _SIGMOID_FAST_FROM.get(z.dtype, 0.0):
         a = np.negative(z, out=out)
         np.exp(a, out=a)  # e^(−z)
         a += 1

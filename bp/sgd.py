@@ -135,13 +135,14 @@ def _gather(X: np.ndarray, Y: np.ndarray, rows: np.ndarray, xb: np.ndarray, yb: 
     )
 
 
-def _epoch(net, X, Y, order, batch_size, eta, momentum, velocity, work, step, xb, yb) -> None:
-    """One pass over (X, Y) in mini-batches, one SGD update per batch.
+def _epoch(net, X, Y, order, m, eta, mu, v, work, step, xb, yb) -> None:
+    """One pass over (X, Y) in mini-batches of m, one SGD update per batch.
 
     ``order`` is the epoch's permutation of the examples, or None to keep
     them in place. The shuffled examples are gathered into ``xb``, ``yb`` a
     block of mini-batches at a time (one copy for several steps), and each
-    mini-batch is a slice of the block.
+    mini-batch is a slice of the block. ``mu`` and ``v`` are the momentum
+    and the velocity (None without momentum).
     """
     block = xb.shape[0]  # a whole number of mini-batches, or all of X
     for i in range(0, X.shape[0], block):
@@ -149,11 +150,12 @@ def _epoch(net, X, Y, order, batch_size, eta, momentum, velocity, work, step, xb
             Xs, Ys = X[i : i + block], Y[i : i + block]
         else:
             Xs, Ys = _gather(X, Y, order[i : i + block], xb, yb)
-        for j in range(0, Xs.shape[0], batch_size):
-            Xb, Yb = Xs[j : j + batch_size], Ys[j : j + batch_size]
+        for j in range(0, Xs.shape[0], m):
+            Xb, Yb = Xs[j : j + m], Ys[j : j + m]
             z, a = passes.forward(net, Xb, work=work)
-            passes.backward(net, z, a, step, Y=Yb, scale=eta, work=work)  # step = η ∂C/∂θ
-            _update(net, step, momentum, velocity)
+            # the step η ∂C/∂θ, with η folded into δ^L
+            passes.backward(net, z, a, step, Y=Yb, scale=eta, work=work)
+            _update(net, step, mu, v)
 
 
 def train(
