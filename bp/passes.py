@@ -91,7 +91,7 @@ class Buffers:
         return self._delta[l % 2][: m * n].reshape(m, n)
 
     def scratch(self, like: np.ndarray) -> np.ndarray | None:
-        free = self._delta[1] if np.may_share_memory(like, self._delta[0]) else self._delta[0]
+        free = self._delta[1] if like.base is self._delta[0] else self._delta[0]
         return free[: like.size].reshape(like.shape)
 
 

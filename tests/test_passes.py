@@ -116,3 +116,14 @@ def test_buffers_keep_the_dtype(dtype, rng):
     g = bp.Gradient.zeros_like(net)
     passes.backward(net, z, a, g, Y=Y, scale=np.float64(0.5), work=work)
     assert all(t.dtype == dtype for t in g.w[1:] + g.b[1:])
+
+
+@pytest.mark.parametrize("m", [9, 4])
+def test_the_scratch_array_is_never_the_delta_in_use(m):
+    """Buffers.scratch hands out the Δ array not in use (the two take turns)."""
+    work = passes.Buffers([5, 7, 6, 4], np.float64, rows=9)
+    for l in (1, 2, 3):
+        delta = work.delta(l, m)
+        assert not np.shares_memory(work.scratch(delta), delta)
+        assert l == 3 or np.shares_memory(work.scratch(delta), work.delta(l + 1, m))
+    assert work.scratch(work.z(2, m)).shape == (m, 6)
