@@ -33,10 +33,15 @@ results for ``|z|`` up to at least ``1e4`` in float32 and float64.
 from __future__ import annotations
 
 import inspect
+from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 
 from ._validation import lookup
+
+Array = np.ndarray
+Out = np.ndarray | None  # an array to write a result into, or None for a new one
 
 __all__ = [
     "Activation",
@@ -87,8 +92,13 @@ def sigmoid(
         z = z.astype(np.float64)
     if z.ndim == 0:
         return sigmoid(z.reshape(1))[0]
+    return _sigmoid(z, out, work)
+
+
+def _sigmoid(z: np.ndarray, out: np.ndarray | None, work: np.ndarray | None) -> np.ndarray:
+    """:func:`sigmoid` of a float array with at least one dimension (no checks)."""
     # from the dtype's bound up, e^(−z) is finite and the definition exact
-    if z.size and z.min() >= _SIGMOID_FAST_FROM.get(z.dtype, 0.0):
+    if z.size and np.minimum.reduce(z, axis=None) >= _SIGMOID_FAST_FROM.get(z.dtype, 0.0):
         a = np.negative(z, out=out)
         np.exp(a, out=a)  # e^(−z)
         a += 1
@@ -117,7 +127,7 @@ def _into(out: np.ndarray | None, result: np.ndarray) -> np.ndarray:
     return out
 
 
-def _takes_out(method) -> bool:
+def _takes_out(method: Callable[..., Any]) -> bool:
     """Whether ``method`` accepts an ``out=`` argument."""
     try:
         return "out" in inspect.signature(method).parameters
@@ -136,13 +146,13 @@ class Activation:
     name: str = ""
     elementwise: bool = True
 
-    def __init_subclass__(cls, **kwargs) -> None:
+    def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
         own = vars(cls)
         if "__call__" in own and "value" not in own:
             call = own["__call__"]
 
-            def value(self, z, out=None, work=None):
+            def value(self: Activation, z: Array, out: Out = None, work: Out = None) -> Array:
                 return _into(out, call(self, z))
 
             cls.value = value  # type: ignore[method-assign]
@@ -151,7 +161,7 @@ class Activation:
             if not _takes_out(own["derivative"]):
                 short = own["derivative"]
 
-                def derivative(self, z, a, out=None):
+                def derivative(self: Activation, z: Array, a: Array, out: Out = None) -> Array:
                     return _into(out, short(self, z, a))
 
                 cls.derivative = derivative  # type: ignore[method-assign]
@@ -215,15 +225,17 @@ class Sigmoid(Activation):
 
     name = "sigmoid"
 
-    def value(self, z, out=None, work=None):
-        return sigmoid(z, out=out, work=work)
+    def value(self, z: Array, out: Out = None, work: Out = None) -> Array:
+        if z.ndim == 0 or z.dtype.kind != "f":
+            return sigmoid(z, out=out, work=work)
+        return _sigmoid(z, out, work)  # a float array: no conversion needed
 
-    def derivative(self, z, a, out=None):
+    def derivative(self, z: Array, a: Array, out: Out = None) -> Array:
         s = np.subtract(1, a, out=out)
         s *= a  # a (1 − a)
         return s
 
-    def second_derivative(self, z, a, d):
+    def second_derivative(self, z: Array, a: Array, d: Array) -> Array:
         return d * (1 - 2 * a)  # σ″ = σ′ (1 − 2a)
 
 
@@ -232,14 +244,14 @@ class Tanh(Activation):
 
     name = "tanh"
 
-    def value(self, z, out=None, work=None):
+    def value(self, z: Array, out: Out = None, work: Out = None) -> Array:
         return np.tanh(z, out=out)
 
-    def derivative(self, z, a, out=None):
+    def derivative(self, z: Array, a: Array, out: Out = None) -> Array:
         s = np.multiply(a, a, out=out)
         return np.subtract(1, s, out=out)  # 1 − a²
 
-    def second_derivative(self, z, a, d):
+    def second_derivative(self, z: Array, a: Array, d: Array) -> Array:
         return -2 * a * d  # σ″ = −2a σ′
 
 
@@ -255,19 +267,19 @@ class LeCunTanh(Activation):
     A = 1.7159
     S = 2.0 / 3.0
 
-    def value(self, z, out=None, work=None):
+    def value(self, z: Array, out: Out = None, work: Out = None) -> Array:
         a = np.multiply(z, self.S, out=out)
         a = np.tanh(a, out=out)
         a *= self.A
         return a
 
-    def derivative(self, z, a, out=None):
+    def derivative(self, z: Array, a: Array, out: Out = None) -> Array:
         s = np.multiply(a, a, out=out)
         s *= -self.S / self.A
         s += self.S * self.A  # S (A − a²/A)
         return s
 
-    def second_derivative(self, z, a, d):
+    def second_derivative(self, z: Array, a: Array, d: Array) -> Array:
         return (-2 * self.S / self.A) * a * d  # σ″ = −(2S/A) a σ′
 
 
@@ -276,15 +288,15 @@ class ReLU(Activation):
 
     name = "relu"
 
-    def value(self, z, out=None, work=None):
+    def value(self, z: Array, out: Out = None, work: Out = None) -> Array:
         return np.maximum(z, 0, out=out)
 
-    def derivative(self, z, a, out=None):
+    def derivative(self, z: Array, a: Array, out: Out = None) -> Array:
         if out is None:
             return (z > 0).astype(z.dtype)
         return np.greater(z, 0, out=out)
 
-    def second_derivative(self, z, a, d):
+    def second_derivative(self, z: Array, a: Array, d: Array) -> Array:
         return np.zeros_like(d)  # piecewise linear: σ″ = 0 wherever it exists
 
 
@@ -293,22 +305,22 @@ class Identity(Activation):
 
     name = "identity"
 
-    def value(self, z, out=None, work=None):
+    def value(self, z: Array, out: Out = None, work: Out = None) -> Array:
         return _into(out, z) if out is not None else z.copy()
 
-    def derivative(self, z, a, out=None):
+    def derivative(self, z: Array, a: Array, out: Out = None) -> Array:
         if out is None:
             return np.ones_like(z)
         out.fill(1)
         return out
 
-    def second_derivative(self, z, a, d):
+    def second_derivative(self, z: Array, a: Array, d: Array) -> Array:
         return np.zeros_like(d)
 
-    def vjp(self, z, a, g, out=None, work=None):
+    def vjp(self, z: Array, a: Array, g: Array, out: Out = None, work: Out = None) -> Array:
         return g if out is None or out is g else _into(out, g)
 
-    def jvp(self, z, a, dz, out=None, work=None):
+    def jvp(self, z: Array, a: Array, dz: Array, out: Out = None, work: Out = None) -> Array:
         return dz if out is None or out is dz else _into(out, dz)
 
 
@@ -322,26 +334,27 @@ class Softmax(Activation):
     name = "softmax"
     elementwise = False
 
-    def value(self, z, out=None, work=None):
-        e = np.subtract(z, z.max(axis=-1, keepdims=True), out=out)
+    def value(self, z: Array, out: Out = None, work: Out = None) -> Array:
+        # (ufunc reductions called directly: z.max and e.sum add a Python layer)
+        e = np.subtract(z, np.maximum.reduce(z, axis=-1, keepdims=True), out=out)
         np.exp(e, out=e)
-        e /= e.sum(axis=-1, keepdims=True)
+        e /= np.add.reduce(e, axis=-1, keepdims=True)
         return e
 
-    def derivative(self, z, a, out=None):
+    def derivative(self, z: Array, a: Array, out: Out = None) -> Array:
         raise TypeError(
             "softmax has no elementwise derivative (its Jacobian is not diagonal); "
             "use vjp() or jvp()"
         )
 
-    def vjp(self, z, a, g, out=None, work=None):
+    def vjp(self, z: Array, a: Array, g: Array, out: Out = None, work: Out = None) -> Array:
         """a ⊙ (g − (a·g)): the product with the symmetric Jacobian diag(a) − a aᵀ."""
         ag = np.einsum("...j,...j->...", a, g)[..., None]
         r = np.subtract(g, ag, out=out)
         r *= a
         return r
 
-    def jvp(self, z, a, dz, out=None, work=None):
+    def jvp(self, z: Array, a: Array, dz: Array, out: Out = None, work: Out = None) -> Array:
         return self.vjp(z, a, dz, out=out)
 
 

@@ -32,9 +32,11 @@ training loop reuses it for every mini-batch); without one they allocate.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any, Protocol
 
 import numpy as np
+from numpy.typing import DTypeLike
 
 from . import opcount
 
@@ -50,6 +52,13 @@ class _Layered(Protocol):
     activations: list
     cost: Any
     weight_decay: float
+
+
+class _Parameters(Protocol):
+    """Arrays shaped like the parameters, ``w[l]`` and ``b[l]`` (a :class:`bp.network.Gradient`)."""
+
+    w: list
+    b: list
 
 
 class Buffers:
@@ -72,13 +81,14 @@ class Buffers:
         The largest batch the buffers will hold.
     """
 
-    def __init__(self, sizes, dtype, rows: int) -> None:
+    def __init__(self, sizes: Sequence[int], dtype: DTypeLike, rows: int) -> None:
         width = rows * max(sizes[1:])
         self.rows = rows
-        self._z = [None] + [np.empty((rows, n), dtype) for n in sizes[1:]]
-        self._a = [None] + [np.empty((rows, n), dtype) for n in sizes[1:]]
+        self._z: list = [None] + [np.empty((rows, n), dtype) for n in sizes[1:]]
+        self._a: list = [None] + [np.empty((rows, n), dtype) for n in sizes[1:]]
         self._sizes = list(sizes)
         self._delta = (np.empty(width, dtype), np.empty(width, dtype))
+        self._views: dict = {}  # the shaped views handed out, made once each
 
     def z(self, l: int, m: int) -> np.ndarray | None:
         return self._z[l] if m == self.rows else self._z[l][:m]
@@ -87,12 +97,21 @@ class Buffers:
         return self._a[l] if m == self.rows else self._a[l][:m]
 
     def delta(self, l: int, m: int) -> np.ndarray | None:
-        n = self._sizes[l]
-        return self._delta[l % 2][: m * n].reshape(m, n)
+        key = (l, m)
+        view = self._views.get(key)
+        if view is None:
+            n = self._sizes[l]
+            view = self._views[key] = self._delta[l % 2][: m * n].reshape(m, n)
+        return view
 
-    def scratch(self, like: np.ndarray) -> np.ndarray | None:
-        free = self._delta[1] if like.base is self._delta[0] else self._delta[0]
-        return free[: like.size].reshape(like.shape)
+    def scratch(self, like: np.ndarray | None) -> np.ndarray | None:
+        assert like is not None  # (an array from these buffers, or a handed-down one)
+        i = 1 if like.base is self._delta[0] else 0  # the Δ array not in use
+        key = (i, like.shape)
+        view = self._views.get(key)
+        if view is None:
+            view = self._views[key] = self._delta[i][: like.size].reshape(like.shape)
+        return view
 
 
 class _Allocate(Buffers):
@@ -106,7 +125,7 @@ class _Allocate(Buffers):
 
     a = delta = z
 
-    def scratch(self, like: np.ndarray) -> None:
+    def scratch(self, like: np.ndarray | None) -> None:
         return None
 
 
@@ -172,7 +191,7 @@ def backward(
     net: _Layered,
     z: list,
     a: list,
-    grad,
+    grad: _Parameters,
     *,
     Y: np.ndarray | None = None,
     grad_a: np.ndarray | None = None,

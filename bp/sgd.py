@@ -34,6 +34,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from . import passes
 from ._validation import check_positive, overflow_as_error
@@ -79,12 +80,12 @@ def inverse_time_decay(k: float = 0.1) -> Callable[[int], float]:
     return lambda epoch: 1.0 / (1.0 + k * epoch)
 
 
-def _is_labels(y) -> bool:
+def _is_labels(y: ArrayLike) -> bool:
     arr = np.asarray(y)
     return arr.ndim == 1 and arr.dtype != object and np.issubdtype(arr.dtype, np.integer)
 
 
-def evaluate(net: Network, X, y) -> dict:
+def evaluate(net: Network, X: ArrayLike, y: ArrayLike) -> dict:
     """Cost (with weight decay) and, for integer class labels, accuracy on (X, y).
 
     Raises
@@ -98,7 +99,9 @@ def evaluate(net: Network, X, y) -> dict:
         return _evaluate(net, X, Y, np.asarray(y) if _is_labels(y) else None)
 
 
-def _evaluate(net: Network, X: np.ndarray, Y: np.ndarray, labels, check: str = "X") -> dict:
+def _evaluate(
+    net: Network, X: np.ndarray, Y: np.ndarray, labels: np.ndarray | None, check: str = "X"
+) -> dict:
     """:func:`evaluate` on validated arrays (``labels``: the class labels, or None).
 
     ``check`` names X in the ValueError raised if its products overflow.
@@ -111,22 +114,25 @@ def _evaluate(net: Network, X: np.ndarray, Y: np.ndarray, labels, check: str = "
 
 
 # ------------------------------------------------------------------ the steps
-def _update(net: Network, step: Gradient, momentum: float, velocity) -> None:
+def _update(net: Network, step: Gradient, momentum: float, velocity: Gradient | None) -> None:
     """One SGD update in place, from ``step`` = η ∂C/∂θ."""
     for l in range(1, net.L + 1):
+        if velocity is None:  # no momentum: θ ← θ − η ∂C/∂θ
+            net.w[l] -= step.w[l]
+            net.b[l] -= step.b[l]
+            continue
         for theta, g, v in (
-            (net.w[l], step.w[l], None if velocity is None else velocity.w[l]),
-            (net.b[l], step.b[l], None if velocity is None else velocity.b[l]),
+            (net.w[l], step.w[l], velocity.w[l]),
+            (net.b[l], step.b[l], velocity.b[l]),
         ):
-            if momentum:
-                v *= momentum
-                v -= g  # v ← μ v − η ∂C/∂θ
-                theta += v  # θ ← θ + v
-            else:
-                theta -= g  # θ ← θ − η ∂C/∂θ
+            v *= momentum
+            v -= g  # v ← μ v − η ∂C/∂θ
+            theta += v  # θ ← θ + v
 
 
-def _gather(X: np.ndarray, Y: np.ndarray, rows: np.ndarray, xb: np.ndarray, yb: np.ndarray):
+def _gather(
+    X: np.ndarray, Y: np.ndarray, rows: np.ndarray, xb: np.ndarray, yb: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
     """Copy the examples ``rows`` of (X, Y) into ``xb``, ``yb``: one shuffled mini-batch."""
     k = rows.size
     return (
@@ -135,7 +141,20 @@ def _gather(X: np.ndarray, Y: np.ndarray, rows: np.ndarray, xb: np.ndarray, yb: 
     )
 
 
-def _epoch(net, X, Y, order, m, eta, mu, v, work, step, xb, yb) -> None:
+def _epoch(
+    net: Network,
+    X: np.ndarray,
+    Y: np.ndarray,
+    order: np.ndarray | None,
+    m: int,
+    eta: float,
+    mu: float,
+    v: Gradient | None,
+    work: passes.Buffers,
+    step: Gradient,
+    xb: np.ndarray,
+    yb: np.ndarray,
+) -> None:
     """One pass over (X, Y) in mini-batches of m, one SGD update per batch.
 
     ``order`` is the epoch's permutation of the examples, or None to keep
@@ -160,8 +179,8 @@ def _epoch(net, X, Y, order, m, eta, mu, v, work, step, xb, yb) -> None:
 
 def train(
     net: Network,
-    X,
-    y,
+    X: ArrayLike,
+    y: ArrayLike,
     *,
     epochs: int = 10,
     batch_size: int = 10,
