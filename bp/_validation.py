@@ -93,18 +93,24 @@ Real = TypeVar("Real", int, float)
 # ------------------------------------------------------------------ scalars
 def _is_integer(value: object) -> TypeGuard[numbers.Integral]:
     """True for Python and NumPy integers, False for bools (a bool is not a count)."""
-    return isinstance(value, numbers.Integral) and not isinstance(value, (bool, np.bool_))
+    return isinstance(value, numbers.Integral) and not isinstance(
+        value, (bool, np.bool_)
+    )
 
 
 def _is_real(value: object) -> TypeGuard[numbers.Real]:
     """True for Python and NumPy real numbers, False for bools."""
-    return isinstance(value, numbers.Real) and not isinstance(value, (bool, np.bool_))
+    return isinstance(value, numbers.Real) and not isinstance(
+        value, (bool, np.bool_)
+    )
 
 
 def _integer_kind(minimum: int | None, maximum: int | None) -> str:
     if maximum is not None:
         return (
-            f"an integer <= {maximum}" if minimum is None else f"an integer in {minimum}..{maximum}"
+            f"an integer <= {maximum}"
+            if minimum is None
+            else f"an integer in {minimum}..{maximum}"
         )
     if minimum == 1:
         return "a positive integer"
@@ -170,7 +176,9 @@ def check_int(
     if not _is_integer(value):
         raise TypeError(f"{argument} must be {expected}, got {value!r}")
     n = int(value)
-    if (minimum is not None and n < minimum) or (maximum is not None and n > maximum):
+    if (minimum is not None and n < minimum) or (
+        maximum is not None and n > maximum
+    ):
         raise ValueError(f"{argument} must be {expected}, got {value!r}")
     return n
 
@@ -208,14 +216,21 @@ def check_sizes(sizes: object, argument: str = "sizes") -> list[int]:
     ...
     ValueError: sizes[1] must be a positive integer, got 0
     """
-    if isinstance(sizes, (str, bytes)) or not isinstance(sizes, (Sequence, np.ndarray)):
-        raise TypeError(f"{argument} must be a sequence of layer widths, got {sizes!r}")
+    if isinstance(sizes, (str, bytes)) or not isinstance(
+        sizes, (Sequence, np.ndarray)
+    ):
+        raise TypeError(
+            f"{argument} must be a sequence of layer widths, got {sizes!r}"
+        )
     widths = list(sizes)
     if len(widths) < 2:
         raise ValueError(
             f"{argument} must list at least two layer widths (input and output), got {widths!r}"
         )
-    return [check_int(n, f"{argument}[{i}]", minimum=1) for i, n in enumerate(widths)]
+    return [
+        check_int(n, f"{argument}[{i}]", minimum=1)
+        for i, n in enumerate(widths)
+    ]
 
 
 def _check_real_type(value: object, argument: str, expected: str) -> None:
@@ -223,7 +238,9 @@ def _check_real_type(value: object, argument: str, expected: str) -> None:
         raise TypeError(f"{argument} must be {expected}, got {value!r}")
 
 
-def check_positive(value: Real, argument: str, *, integer: bool = False) -> Real:
+def check_positive(
+    value: Real, argument: str, *, integer: bool = False
+) -> Real:
     """Raise unless ``value`` is a finite positive number (an integer if asked).
 
     Examples
@@ -254,7 +271,9 @@ def check_nonnegative(value: Real, argument: str) -> Real:
     """
     _check_real_type(value, argument, "a non-negative number")
     if not np.isfinite(value) or value < 0:
-        raise ValueError(f"{argument} must be a non-negative number, got {value!r}")
+        raise ValueError(
+            f"{argument} must be a non-negative number, got {value!r}"
+        )
     return value
 
 
@@ -292,8 +311,14 @@ def check_real(
     if low is None and high is None:
         expected = "a finite real number"
     else:
-        left = "(-∞" if low is None else ("[" if include_low else "(") + f"{low:g}"
-        right = "∞)" if high is None else f"{high:g}" + ("]" if include_high else ")")
+        left = (
+            "(-∞" if low is None else ("[" if include_low else "(") + f"{low:g}"
+        )
+        right = (
+            "∞)"
+            if high is None
+            else f"{high:g}" + ("]" if include_high else ")")
+        )
         expected = f"a real number in {left}, {right}"
     _check_real_type(value, argument, expected)
     x = float(value)  # type: ignore[arg-type]  # a Real, checked above
@@ -336,7 +361,11 @@ def check_choice(value: object, argument: str, choices: Sequence[str]) -> str:
     """
     if value not in choices or not isinstance(value, str):
         quoted = [repr(c) for c in choices]
-        listed = quoted[0] if len(quoted) == 1 else ", ".join(quoted[:-1]) + " or " + quoted[-1]
+        listed = (
+            quoted[0]
+            if len(quoted) == 1
+            else ", ".join(quoted[:-1]) + " or " + quoted[-1]
+        )
         if len(quoted) > 2:
             listed = "one of " + listed
         raise ValueError(f"{argument} must be {listed}, got {value!r}")
@@ -354,7 +383,9 @@ def check_dtype(dtype: DTypeLike, argument: str = "dtype") -> np.dtype[Any]:
     try:
         dt = np.dtype(dtype)
     except TypeError:
-        raise TypeError(f"{argument} must be float32 or float64, got {dtype!r}") from None
+        raise TypeError(
+            f"{argument} must be float32 or float64, got {dtype!r}"
+        ) from None
     if dt not in FLOAT_DTYPES:
         raise TypeError(f"{argument} must be float32 or float64, got {dt}")
     return dt
@@ -381,7 +412,8 @@ def check_path(path: object, argument: str = "path") -> str:
 def is_real_dtype(dtype: np.dtype[Any]) -> bool:
     """Integers, floats and bools; not complex numbers, strings or objects."""
     return dtype == np.bool_ or (
-        np.issubdtype(dtype, np.number) and not np.issubdtype(dtype, np.complexfloating)
+        np.issubdtype(dtype, np.number)
+        and not np.issubdtype(dtype, np.complexfloating)
     )
 
 
@@ -389,7 +421,9 @@ def as_float_array(x: ArrayLike, argument: str, dtype: DTypeLike) -> np.ndarray:
     """Convert to a float array of ``dtype``; reject non-numeric data and NaN/inf."""
     arr = np.asarray(x)
     if not is_real_dtype(arr.dtype):
-        raise TypeError(f"{argument} must hold real numbers, got dtype {arr.dtype}")
+        raise TypeError(
+            f"{argument} must hold real numbers, got dtype {arr.dtype}"
+        )
     arr = arr.astype(dtype, copy=False)
     if not np.all(np.isfinite(arr)):
         raise ValueError(f"{argument} contains NaN or infinity")
@@ -397,7 +431,11 @@ def as_float_array(x: ArrayLike, argument: str, dtype: DTypeLike) -> np.ndarray:
 
 
 def check_array(
-    x: ArrayLike, argument: str, *, ndim: int | None = None, dtype: DTypeLike | None = None
+    x: ArrayLike,
+    argument: str,
+    *,
+    ndim: int | None = None,
+    dtype: DTypeLike | None = None,
 ) -> np.ndarray:
     """A finite float array with ``ndim`` dimensions (any number if None).
 
@@ -425,12 +463,18 @@ def check_array(
         dtype = arr.dtype if arr.dtype in FLOAT_DTYPES else np.float64
     arr = as_float_array(arr, argument, dtype)
     if ndim is not None and arr.ndim != ndim:
-        raise ValueError(f"{argument} must be a {ndim}-D array, got shape {arr.shape}")
+        raise ValueError(
+            f"{argument} must be a {ndim}-D array, got shape {arr.shape}"
+        )
     return arr
 
 
 def check_vector(
-    v: ArrayLike, n: int, argument: str, dtype: DTypeLike = np.float64, note: str = ""
+    v: ArrayLike,
+    n: int,
+    argument: str,
+    dtype: DTypeLike = np.float64,
+    note: str = "",
 ) -> np.ndarray:
     """A finite real vector of shape (n,), as an array of ``dtype``.
 
@@ -458,10 +502,14 @@ def check_vector(
     """
     arr = np.asarray(v)
     if not is_real_dtype(arr.dtype):
-        raise TypeError(f"{argument} must be a real vector, got dtype {arr.dtype}")
+        raise TypeError(
+            f"{argument} must be a real vector, got dtype {arr.dtype}"
+        )
     if arr.shape != (n,):
         hint = f" ({note})" if note else ""
-        raise ValueError(f"{argument} must have shape ({n},){hint}, got {arr.shape}")
+        raise ValueError(
+            f"{argument} must have shape ({n},){hint}, got {arr.shape}"
+        )
     return as_float_array(arr, argument, dtype)
 
 
@@ -492,7 +540,9 @@ def check_matching(
     for x, name in zip((a, b), names):
         arr = np.asarray(x)
         if not is_real_dtype(arr.dtype):
-            raise TypeError(f"{name} must hold real numbers, got dtype {arr.dtype}")
+            raise TypeError(
+                f"{name} must hold real numbers, got dtype {arr.dtype}"
+            )
         arrays.append(np.ravel(arr.astype(np.float64)))
     if arrays[0].size != arrays[1].size:
         raise ValueError(
@@ -502,7 +552,9 @@ def check_matching(
     return arrays[0], arrays[1]
 
 
-def check_inputs(x: ArrayLike, n_in: int, dtype: DTypeLike, argument: str = "X") -> np.ndarray:
+def check_inputs(
+    x: ArrayLike, n_in: int, dtype: DTypeLike, argument: str = "X"
+) -> np.ndarray:
     """Return inputs as a C-contiguous (m, n_in) array of ``dtype``.
 
     Examples are rows. Raises TypeError for non-numeric data and
@@ -510,7 +562,11 @@ def check_inputs(x: ArrayLike, n_in: int, dtype: DTypeLike, argument: str = "X")
     """
     arr = as_float_array(x, argument, dtype)
     if arr.ndim != 2:
-        hint = f" (for a single example use {argument}.reshape(1, -1))" if arr.ndim == 1 else ""
+        hint = (
+            f" (for a single example use {argument}.reshape(1, -1))"
+            if arr.ndim == 1
+            else ""
+        )
         raise ValueError(
             f"{argument} must be a 2-D array of shape (m, {n_in}) with one example per "
             f"row, got shape {arr.shape}{hint}"
@@ -525,10 +581,14 @@ def check_inputs(x: ArrayLike, n_in: int, dtype: DTypeLike, argument: str = "X")
     return np.ascontiguousarray(arr)
 
 
-def _check_label_values(arr: np.ndarray, n_classes: int, m: int | None, argument: str) -> None:
+def _check_label_values(
+    arr: np.ndarray, n_classes: int, m: int | None, argument: str
+) -> None:
     """Count and range of 1-D integer labels: m of them (if given), each in [0, n_classes)."""
     if m is not None and arr.shape[0] != m:
-        raise ValueError(f"{argument} has {arr.shape[0]} labels but the batch has {m} examples")
+        raise ValueError(
+            f"{argument} has {arr.shape[0]} labels but the batch has {m} examples"
+        )
     if arr.size and (arr.min() < 0 or arr.max() >= n_classes):
         raise ValueError(
             f"{argument}: class labels must lie in [0, {n_classes}), got values from "
@@ -565,9 +625,13 @@ def check_class_labels(
     arr = np.asarray(y)
     expected = f"{argument} must be a 1-D array of integer class labels"
     if not _is_integer_array(arr):
-        raise TypeError(f"{expected}, got dtype {arr.dtype} and shape {arr.shape}")
+        raise TypeError(
+            f"{expected}, got dtype {arr.dtype} and shape {arr.shape}"
+        )
     if arr.ndim != 1:
-        raise ValueError(f"{expected}, got dtype {arr.dtype} and shape {arr.shape}")
+        raise ValueError(
+            f"{expected}, got dtype {arr.dtype} and shape {arr.shape}"
+        )
     _check_label_values(arr, n_classes, m, argument)
     return arr
 
@@ -604,7 +668,9 @@ def check_targets(
     return np.ascontiguousarray(arr)
 
 
-def check_labels(y: ArrayLike, m: int, n_classes: int, argument: str = "y") -> np.ndarray:
+def check_labels(
+    y: ArrayLike, m: int, n_classes: int, argument: str = "y"
+) -> np.ndarray:
     """Return 1-D integer class labels of length m in [0, n_classes).
 
     Also accepts (m, n_classes) one-hot rows, converted with argmax.
@@ -616,13 +682,19 @@ def check_labels(y: ArrayLike, m: int, n_classes: int, argument: str = "y") -> n
                 f"{argument} must be {m} class labels or one-hot rows of shape "
                 f"({m}, {n_classes}), got shape {arr.shape}"
             )
-        return as_float_array(arr, argument, np.dtype(np.float64)).argmax(axis=1)
+        return as_float_array(arr, argument, np.dtype(np.float64)).argmax(
+            axis=1
+        )
     return check_class_labels(arr, n_classes, argument, m)
 
 
 # ------------------------------------------------------------------ names
 def lookup(
-    name: object, registry: Mapping[str, Callable[[], T]], base: type, kind: str, argument: str
+    name: object,
+    registry: Mapping[str, Callable[[], T]],
+    base: type,
+    kind: str,
+    argument: str,
 ) -> T:
     """Return ``registry[name]()``, or ``name`` itself if it is already a ``base``.
 
@@ -645,7 +717,9 @@ def lookup(
 
 # ------------------------------------------------------------------ overflow
 @contextlib.contextmanager
-def overflow_as_error(argument: str, problem: str = "is too large") -> Iterator[None]:
+def overflow_as_error(
+    argument: str, problem: str = "is too large"
+) -> Iterator[None]:
     """Inside the block, NumPy's overflow raises a ValueError naming ``argument``.
 
     A finite input can still be so large that a sum or product overflows to
@@ -664,7 +738,11 @@ def overflow_as_error(argument: str, problem: str = "is too large") -> Iterator[
     """
     try:
         # underflow to 0 stays silent: the stable forms rely on it (e^(−|z|) for large |z|)
-        with np.errstate(over="raise", invalid="raise", divide="raise", under="ignore"):
+        with np.errstate(
+            over="raise", invalid="raise", divide="raise", under="ignore"
+        ):
             yield
     except FloatingPointError as err:
-        raise ValueError(f"{argument} {problem}: computing with it overflows ({err})") from None
+        raise ValueError(
+            f"{argument} {problem}: computing with it overflows ({err})"
+        ) from None

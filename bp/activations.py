@@ -41,7 +41,9 @@ import numpy as np
 from ._validation import lookup
 
 Array = np.ndarray
-Out = np.ndarray | None  # an array to write a result into, or None for a new one
+Out = (
+    np.ndarray | None
+)  # an array to write a result into, or None for a new one
 
 __all__ = [
     "Activation",
@@ -61,7 +63,8 @@ __all__ = [
 
 #: From these z up, e^(−z) is finite (1 above minus ln of the largest number of the dtype).
 _SIGMOID_FAST_FROM = {
-    np.dtype(t): 1.0 - float(np.log(np.finfo(t).max)) for t in (np.float32, np.float64)
+    np.dtype(t): 1.0 - float(np.log(np.finfo(t).max))
+    for t in (np.float32, np.float64)
 }
 
 
@@ -95,10 +98,14 @@ def sigmoid(
     return _sigmoid(z, out, work)
 
 
-def _sigmoid(z: np.ndarray, out: np.ndarray | None, work: np.ndarray | None) -> np.ndarray:
+def _sigmoid(
+    z: np.ndarray, out: np.ndarray | None, work: np.ndarray | None
+) -> np.ndarray:
     """:func:`sigmoid` of a float array with at least one dimension (no checks)."""
     # from the dtype's bound up, e^(−z) is finite and the definition exact
-    if z.size and np.minimum.reduce(z, axis=None) >= _SIGMOID_FAST_FROM.get(z.dtype, 0.0):
+    if z.size and np.minimum.reduce(z, axis=None) >= _SIGMOID_FAST_FROM.get(
+        z.dtype, 0.0
+    ):
         a = np.negative(z, out=out)
         np.exp(a, out=a)  # e^(−z)
         a += 1
@@ -131,7 +138,10 @@ def _takes_out(method: Callable[..., Any]) -> bool:
     """Whether ``method`` accepts an ``out=`` argument."""
     try:
         return "out" in inspect.signature(method).parameters
-    except (TypeError, ValueError):  # pragma: no cover - builtins without a signature
+    except (
+        TypeError,
+        ValueError,
+    ):  # pragma: no cover - builtins without a signature
         return False
 
 
@@ -152,7 +162,9 @@ class Activation:
         if "__call__" in own and "value" not in own:
             call = own["__call__"]
 
-            def value(self: Activation, z: Array, out: Out = None, work: Out = None) -> Array:
+            def value(
+                self: Activation, z: Array, out: Out = None, work: Out = None
+            ) -> Array:
                 return _into(out, call(self, z))
 
             cls.value = value  # type: ignore[method-assign]
@@ -161,11 +173,15 @@ class Activation:
             if not _takes_out(own["derivative"]):
                 short = own["derivative"]
 
-                def derivative(self: Activation, z: Array, a: Array, out: Out = None) -> Array:
+                def derivative(
+                    self: Activation, z: Array, a: Array, out: Out = None
+                ) -> Array:
                     return _into(out, short(self, z, a))
 
                 cls.derivative = derivative  # type: ignore[method-assign]
-            if cls.elementwise:  # a parent's faster vjp/jvp would skip the new σ′
+            if (
+                cls.elementwise
+            ):  # a parent's faster vjp/jvp would skip the new σ′
                 if "vjp" not in own:
                     cls.vjp = Activation.vjp  # type: ignore[method-assign]
                 if "jvp" not in own:
@@ -176,7 +192,10 @@ class Activation:
         return self.value(np.asarray(z))
 
     def value(
-        self, z: np.ndarray, out: np.ndarray | None = None, work: np.ndarray | None = None
+        self,
+        z: np.ndarray,
+        out: np.ndarray | None = None,
+        work: np.ndarray | None = None,
     ) -> np.ndarray:  # pragma: no cover - abstract
         """a = σ(z), into ``out`` if given (``work``: a temporary of z's shape)."""
         raise NotImplementedError
@@ -187,9 +206,13 @@ class Activation:
         """σ′(z) elementwise, given a = σ(z); into ``out`` if given."""
         raise NotImplementedError
 
-    def second_derivative(self, z: np.ndarray, a: np.ndarray, d: np.ndarray) -> np.ndarray:
+    def second_derivative(
+        self, z: np.ndarray, a: np.ndarray, d: np.ndarray
+    ) -> np.ndarray:
         """σ″(z), given a = σ(z) and d = σ′(z)."""
-        raise NotImplementedError(f"no second derivative for the activation {self.name!r}")
+        raise NotImplementedError(
+            f"no second derivative for the activation {self.name!r}"
+        )
 
     def vjp(
         self,
@@ -317,10 +340,14 @@ class Identity(Activation):
     def second_derivative(self, z: Array, a: Array, d: Array) -> Array:
         return np.zeros_like(d)
 
-    def vjp(self, z: Array, a: Array, g: Array, out: Out = None, work: Out = None) -> Array:
+    def vjp(
+        self, z: Array, a: Array, g: Array, out: Out = None, work: Out = None
+    ) -> Array:
         return g if out is None or out is g else _into(out, g)
 
-    def jvp(self, z: Array, a: Array, dz: Array, out: Out = None, work: Out = None) -> Array:
+    def jvp(
+        self, z: Array, a: Array, dz: Array, out: Out = None, work: Out = None
+    ) -> Array:
         return dz if out is None or out is dz else _into(out, dz)
 
 
@@ -336,7 +363,9 @@ class Softmax(Activation):
 
     def value(self, z: Array, out: Out = None, work: Out = None) -> Array:
         # (ufunc reductions called directly: z.max and e.sum add a Python layer)
-        e = np.subtract(z, np.maximum.reduce(z, axis=-1, keepdims=True), out=out)
+        e = np.subtract(
+            z, np.maximum.reduce(z, axis=-1, keepdims=True), out=out
+        )
         np.exp(e, out=e)
         e /= np.add.reduce(e, axis=-1, keepdims=True)
         return e
@@ -347,14 +376,18 @@ class Softmax(Activation):
             "use vjp() or jvp()"
         )
 
-    def vjp(self, z: Array, a: Array, g: Array, out: Out = None, work: Out = None) -> Array:
+    def vjp(
+        self, z: Array, a: Array, g: Array, out: Out = None, work: Out = None
+    ) -> Array:
         """a ⊙ (g − (a·g)): the product with the symmetric Jacobian diag(a) − a aᵀ."""
         ag = np.einsum("...j,...j->...", a, g)[..., None]
         r = np.subtract(g, ag, out=out)
         r *= a
         return r
 
-    def jvp(self, z: Array, a: Array, dz: Array, out: Out = None, work: Out = None) -> Array:
+    def jvp(
+        self, z: Array, a: Array, dz: Array, out: Out = None, work: Out = None
+    ) -> Array:
         return self.vjp(z, a, dz, out=out)
 
 
@@ -386,7 +419,9 @@ ACTIVATIONS: dict[str, type[Activation]] = {
 }
 
 
-def get_activation(name: str | Activation, argument: str = "activation") -> Activation:
+def get_activation(
+    name: str | Activation, argument: str = "activation"
+) -> Activation:
     """Return the activation called ``name`` (or ``name`` itself if it is one).
 
     Raises

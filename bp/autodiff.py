@@ -84,7 +84,9 @@ def _as_value(x: ArrayLike) -> np.ndarray:
     """A floating NumPy array for ``x`` (integers and booleans become float64)."""
     arr = np.asarray(x)
     if not is_real_dtype(arr.dtype):
-        raise TypeError(f"a Node value must be real numbers, got dtype {arr.dtype}")
+        raise TypeError(
+            f"a Node value must be real numbers, got dtype {arr.dtype}"
+        )
     if not np.issubdtype(arr.dtype, np.floating):
         arr = arr.astype(np.float64)
     return arr
@@ -132,10 +134,15 @@ class Node:
     """
 
     __slots__ = ("value", "grad", "parents", "op", "requires_grad", "name")
-    __array_ufunc__ = None  # so that ndarray ∘ Node calls the Node's reflected method
+    __array_ufunc__ = (
+        None  # so that ndarray ∘ Node calls the Node's reflected method
+    )
 
     def __init__(
-        self, value: ArrayLike, requires_grad: bool = True, name: str | None = None
+        self,
+        value: ArrayLike,
+        requires_grad: bool = True,
+        name: str | None = None,
     ) -> None:
         self.value: np.ndarray = _as_value(value)
         self.grad: np.ndarray | None = None
@@ -145,7 +152,9 @@ class Node:
         self.name = name
 
     @classmethod
-    def _result(cls, value: ArrayLike, op: str, *parents: tuple[Node, Rule, Rule]) -> Node:
+    def _result(
+        cls, value: ArrayLike, op: str, *parents: tuple[Node, Rule, Rule]
+    ) -> Node:
         """A computed node: its value, and (parent, vjp, jvp) for each parent."""
         out = cls.__new__(cls)
         out.value = np.asarray(value)
@@ -153,7 +162,9 @@ class Node:
         out.op = op
         out.name = None
         out.requires_grad = any(p.requires_grad for p, _, _ in parents)
-        out.parents = parents if out.requires_grad else ()  # constants need no history
+        out.parents = (
+            parents if out.requires_grad else ()
+        )  # constants need no history
         return out
 
     # ------------------------------------------------------------- basics
@@ -166,7 +177,11 @@ class Node:
         return self.value.ndim
 
     def __repr__(self) -> str:
-        v = self.value.item() if self.value.ndim == 0 else f"array of shape {self.value.shape}"
+        v = (
+            self.value.item()
+            if self.value.ndim == 0
+            else f"array of shape {self.value.shape}"
+        )
         label = f" {self.name!r}" if self.name else ""
         kind = "" if self.requires_grad else ", constant"
         op = f", op={self.op!r}" if self.op else ""
@@ -209,18 +224,28 @@ class Node:
             q,
             "/",
             (self, lambda g: g / y, lambda d: d / y),  # ∂(x/y)/∂x = 1/y
-            (other, lambda g: -g * q / y, lambda d: -q / y * d),  # ∂(x/y)/∂y = −x/y²
+            (
+                other,
+                lambda g: -g * q / y,
+                lambda d: -q / y * d,
+            ),  # ∂(x/y)/∂y = −x/y²
         )
 
     def __neg__(self) -> Node:
-        return Node._result(-self.value, "neg", (self, lambda g: -g, lambda d: -d))
+        return Node._result(
+            -self.value, "neg", (self, lambda g: -g, lambda d: -d)
+        )
 
     def __pow__(self, p: float) -> Node:
         if isinstance(p, Node):
-            raise TypeError("only constant exponents are supported: x ** p with p a number")
+            raise TypeError(
+                "only constant exponents are supported: x ** p with p a number"
+            )
         x = self.value
         dx = p * x ** (p - 1)  # ∂(x^p)/∂x = p x^(p−1)
-        return Node._result(x**p, f"**{p}", (self, lambda g: g * dx, lambda d: dx * d))
+        return Node._result(
+            x**p, f"**{p}", (self, lambda g: g * dx, lambda d: dx * d)
+        )
 
     def __radd__(self, other: Operand) -> Node:
         return _node(other) + self
@@ -239,14 +264,18 @@ class Node:
         other = _node(other)
         A, B = self.value, other.value
         if not (1 <= A.ndim <= 2 and 1 <= B.ndim <= 2):
-            raise ValueError(f"@ needs 1-D or 2-D operands, got shapes {A.shape} and {B.shape}")
+            raise ValueError(
+                f"@ needs 1-D or 2-D operands, got shapes {A.shape} and {B.shape}"
+            )
         # a vector on the left is a row, a vector on the right is a column
         A2 = A.reshape(1, -1) if A.ndim == 1 else A
         B2 = B.reshape(-1, 1) if B.ndim == 1 else B
         if A2.shape[1] != B2.shape[0]:
             raise ValueError(f"@: shapes {A.shape} and {B.shape} do not match")
         C2 = opcount.matmul(A2, B2)
-        shape = (C2.shape[:1] if A.ndim == 2 else ()) + (C2.shape[1:] if B.ndim == 2 else ())
+        shape = (C2.shape[:1] if A.ndim == 2 else ()) + (
+            C2.shape[1:] if B.ndim == 2 else ()
+        )
         mm = opcount.matmul
         return Node._result(
             C2.reshape(shape),
@@ -271,19 +300,27 @@ class Node:
     @property
     def T(self) -> Node:
         """The transpose (reversed axes)."""
-        return Node._result(self.value.T, "T", (self, lambda g: g.T, lambda d: d.T))
+        return Node._result(
+            self.value.T, "T", (self, lambda g: g.T, lambda d: d.T)
+        )
 
     def sum(self, axis: int | None = None, keepdims: bool = False) -> Node:
         """Sum over ``axis`` (all axes when None)."""
         x = self.value
         s = x.sum(axis=axis, keepdims=keepdims)
 
-        def spread(g: np.ndarray) -> np.ndarray:  # every summand gets the whole gradient of the sum
+        def spread(
+            g: np.ndarray,
+        ) -> np.ndarray:  # every summand gets the whole gradient of the sum
             if axis is not None and not keepdims:
                 g = np.expand_dims(g, axis)
             return np.broadcast_to(g, x.shape)
 
-        return Node._result(s, "sum", (self, spread, lambda d: d.sum(axis=axis, keepdims=keepdims)))
+        return Node._result(
+            s,
+            "sum",
+            (self, spread, lambda d: d.sum(axis=axis, keepdims=keepdims)),
+        )
 
     def mean(self, axis: int | None = None, keepdims: bool = False) -> Node:
         """Mean over ``axis`` (all axes when None)."""
@@ -297,12 +334,16 @@ class Node:
 
     def log(self) -> Node:
         x = self.value
-        return Node._result(np.log(x), "log", (self, lambda g: g / x, lambda d: d / x))
+        return Node._result(
+            np.log(x), "log", (self, lambda g: g / x, lambda d: d / x)
+        )
 
     def tanh(self) -> Node:
         t = np.tanh(self.value)
         dt = 1 - t * t  # tanh′ = 1 − tanh²
-        return Node._result(t, "tanh", (self, lambda g: g * dt, lambda d: dt * d))
+        return Node._result(
+            t, "tanh", (self, lambda g: g * dt, lambda d: dt * d)
+        )
 
     def apply(self, act: Activation) -> Node:
         """σ(this node) for an activation of :mod:`bp.activations`.
@@ -313,7 +354,9 @@ class Node:
         z = self.value
         a = act(z)
         return Node._result(
-            a, act.name, (self, lambda g: act.vjp(z, a, g), lambda d: act.jvp(z, a, d))
+            a,
+            act.name,
+            (self, lambda g: act.vjp(z, a, g), lambda d: act.jvp(z, a, d)),
         )
 
     def sigmoid(self) -> Node:
@@ -329,7 +372,9 @@ class Node:
         x = self.value
         s = _SIGMOID(x)
         return Node._result(
-            np.logaddexp(0, x), "softplus", (self, lambda g: g * s, lambda d: s * d)
+            np.logaddexp(0, x),
+            "softplus",
+            (self, lambda g: g * s, lambda d: s * d),
         )
 
     def softmax(self) -> Node:
@@ -417,11 +462,15 @@ class Node:
                 )
         order = self.topological_order()
         for node in order:
-            node.grad = None  # a fresh sweep: nothing carried over from a past call
+            node.grad = (
+                None  # a fresh sweep: nothing carried over from a past call
+            )
         self.grad = np.array(seed, dtype=self.value.dtype)
         for node in reversed(order):  # children before parents
             g = node.grad
-            if g is None:  # pragma: no cover - every node of the order leads to self
+            if (
+                g is None
+            ):  # pragma: no cover - every node of the order leads to self
                 continue
             for parent, vjp, _ in node.parents:
                 if not parent.requires_grad:
@@ -488,7 +537,9 @@ def log_softmax(x: Operand) -> Node:
 
 
 # ------------------------------------------------------------------ forward mode
-def forward_tangent(output: Node, tangents: Mapping[Node, ArrayLike]) -> np.ndarray:
+def forward_tangent(
+    output: Node, tangents: Mapping[Node, ArrayLike]
+) -> np.ndarray:
     """Push tangents of some variables forward to the tangent of ``output`` (forward mode).
 
     One sweep over the graph in topological order: each node's tangent is
@@ -510,7 +561,9 @@ def forward_tangent(output: Node, tangents: Mapping[Node, ArrayLike]) -> np.ndar
     tangent: dict[Node, np.ndarray] = {}
     for node, d in tangents.items():
         if not isinstance(node, Node) or not node.requires_grad:
-            raise ValueError("tangents: every seeded node must be a variable Node")
+            raise ValueError(
+                "tangents: every seeded node must be a variable Node"
+            )
         d = _as_value(d)
         if d.shape != node.value.shape:
             raise ValueError(
@@ -535,7 +588,9 @@ def forward_tangent(output: Node, tangents: Mapping[Node, ArrayLike]) -> np.ndar
     return np.zeros_like(output.value)
 
 
-def _vector_function(f: Callable[[Node], Node], x: ArrayLike) -> tuple[Node, Node]:
+def _vector_function(
+    f: Callable[[Node], Node], x: ArrayLike
+) -> tuple[Node, Node]:
     x_node = Node(np.asarray(x, dtype=float), name="x")
     if x_node.value.ndim != 1:
         raise ValueError(
@@ -617,7 +672,9 @@ def all_paths_backward(output: Node) -> int:
 
 
 # ------------------------------------------------------- the layered network
-def network_cost(net: Network, X: ArrayLike, y: ArrayLike) -> tuple[Node, list, list]:
+def network_cost(
+    net: Network, X: ArrayLike, y: ArrayLike
+) -> tuple[Node, list, list]:
     """Build the graph of the network's mean cost on a batch, node by node.
 
     Z^l = A^{l−1} (w^l)ᵀ + b^l and A^l = σ(Z^l) for l = 1..L, then
@@ -675,12 +732,16 @@ def network_gradient(net: Network, X: ArrayLike, y: ArrayLike) -> Gradient:
     """
     cost, w, b = network_cost(net, X, y)
     cost.backward()
-    return Gradient([None] + [wl.grad for wl in w[1:]], [None] + [bl.grad for bl in b[1:]])
+    return Gradient(
+        [None] + [wl.grad for wl in w[1:]], [None] + [bl.grad for bl in b[1:]]
+    )
 
 
 # ------------------------------------- forward over reverse: exact Hessian-vector products
 @overflow_as_error("X")
-def hessian_vector_product(net: Network, X: ArrayLike, y: ArrayLike, v: ArrayLike) -> np.ndarray:
+def hessian_vector_product(
+    net: Network, X: ArrayLike, y: ArrayLike, v: ArrayLike
+) -> np.ndarray:
     """H v, exactly, for the Hessian H of a network's mean cost: forward over reverse.
 
     Pearlmutter's R-operator (1994): push the tangent of θ in the direction
@@ -727,7 +788,11 @@ def hessian_vector_product(net: Network, X: ArrayLike, y: ArrayLike, v: ArrayLik
     """
     X, Y = net.check_batch(X, y)
     arr = check_vector(
-        v, net.n_parameters, "v", net.dtype, note="one per parameter, ordered as net.get_params()"
+        v,
+        net.n_parameters,
+        "v",
+        net.dtype,
+        note="one per parameter, ordered as net.get_params()",
     )
     L, w, m = net.L, net.w, X.shape[0]
     V: list = [None] * (L + 1)  # the parts of v shaped like w^l and b^l

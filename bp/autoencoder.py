@@ -74,7 +74,9 @@ def kl_divergence(rho: float, rho_hat: ArrayLike) -> np.ndarray:
     ρ ln(ρ/ρ̂) + (1 − ρ) ln((1 − ρ)/(1 − ρ̂)); both in (0, 1).
     """
     rho_hat = np.asarray(rho_hat, dtype=np.float64)
-    return rho * np.log(rho / rho_hat) + (1 - rho) * np.log((1 - rho) / (1 - rho_hat))
+    return rho * np.log(rho / rho_hat) + (1 - rho) * np.log(
+        (1 - rho) / (1 - rho_hat)
+    )
 
 
 class SparseAutoencoder:
@@ -125,10 +127,19 @@ class SparseAutoencoder:
     ) -> None:
         check_positive(n_visible, "n_visible", integer=True)
         check_positive(n_hidden, "n_hidden", integer=True)
-        check_real(sparsity, "sparsity", low=0, high=1, include_low=False, include_high=False)
+        check_real(
+            sparsity,
+            "sparsity",
+            low=0,
+            high=1,
+            include_low=False,
+            include_high=False,
+        )
         self.sparsity = float(sparsity)
         self.beta = float(check_nonnegative(beta, "beta"))
-        self.weight_decay = float(check_nonnegative(weight_decay, "weight_decay"))
+        self.weight_decay = float(
+            check_nonnegative(weight_decay, "weight_decay")
+        )
         self.n_visible = int(n_visible)
         self.n_hidden = int(n_hidden)
         self.net = Network(
@@ -158,9 +169,13 @@ class SparseAutoencoder:
         n, s = self.n_visible, self.n_hidden
         w1 = rng.uniform(-r, r, size=(s, n))
         w2 = rng.uniform(-r, r, size=(n, s))
-        return np.concatenate([w1.ravel(), np.zeros(s), w2.ravel(), np.zeros(n)])
+        return np.concatenate(
+            [w1.ravel(), np.zeros(s), w2.ravel(), np.zeros(n)]
+        )
 
-    def unpack(self, theta: ArrayLike) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    def unpack(
+        self, theta: ArrayLike
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
         """Split θ into (w^1, b^1, w^2, b^2) with shapes (s, n), (s,), (n, s), (n,)."""
         self._set(theta)
         return (
@@ -173,7 +188,10 @@ class SparseAutoencoder:
     def _set(self, theta: ArrayLike) -> None:
         n, s = self.n_visible, self.n_hidden
         theta = check_vector(
-            theta, self.n_parameters, "theta", note=f"2·{n}·{s} weights + {s} + {n} biases"
+            theta,
+            self.n_parameters,
+            "theta",
+            note=f"2·{n}·{s} weights + {s} + {n} biases",
         )
         self.net.set_params(theta)
 
@@ -182,7 +200,9 @@ class SparseAutoencoder:
 
     # ------------------------------------------------------------ cost, gradient
     @overflow_as_error("X")
-    def cost_and_gradient(self, theta: ArrayLike, X: ArrayLike) -> tuple[float, np.ndarray]:
+    def cost_and_gradient(
+        self, theta: ArrayLike, X: ArrayLike
+    ) -> tuple[float, np.ndarray]:
         """J(θ) on the batch X and its gradient ∇J(θ), by backpropagation.
 
         Parameters
@@ -202,7 +222,9 @@ class SparseAutoencoder:
         rho, beta = self.sparsity, self.beta
         # Forward pass over the whole batch first: ρ̂ is needed by δ^1.
         z, a = passes.forward(net, X, check="X")
-        rho_hat = np.clip(a[1].mean(axis=0), 1e-12, 1 - 1e-12)  # ρ̂_j, shape (s,)
+        rho_hat = np.clip(
+            a[1].mean(axis=0), 1e-12, 1 - 1e-12
+        )  # ρ̂_j, shape (s,)
         J = (
             float(np.mean(net.cost.value(z[2], a[2], X)))  # (1/m) Σ ½‖a^2 − x‖²
             + net.penalty()  # (λ/2)(‖w^1‖² + ‖w^2‖²)
@@ -293,14 +315,21 @@ def relative_difference(g: ArrayLike, g_num: ArrayLike) -> float:
     return float(np.linalg.norm(g - h) / denom)
 
 
-def _as_images(features: ArrayLike, shape: object, argument: str = "features") -> np.ndarray:
+def _as_images(
+    features: ArrayLike, shape: object, argument: str = "features"
+) -> np.ndarray:
     """Rows of ``features`` reshaped to images of ``shape``; rejects zero rows."""
     if (
         not isinstance(shape, tuple)
         or len(shape) != 2
-        or not all(isinstance(n, int) and not isinstance(n, bool) and n > 0 for n in shape)
+        or not all(
+            isinstance(n, int) and not isinstance(n, bool) and n > 0
+            for n in shape
+        )
     ):
-        raise ValueError(f"shape must be a pair of positive integers (h, w), got {shape!r}")
+        raise ValueError(
+            f"shape must be a pair of positive integers (h, w), got {shape!r}"
+        )
     F = as_float_array(features, argument, np.dtype(np.float64))
     if F.ndim != 2 or F.shape[1] != shape[0] * shape[1]:
         raise ValueError(
@@ -308,11 +337,15 @@ def _as_images(features: ArrayLike, shape: object, argument: str = "features") -
             f"{shape}, got {F.shape}"
         )
     if np.any(~F.any(axis=1)):
-        raise ValueError(f"{argument} has a row of zeros, which has no shape to measure")
+        raise ValueError(
+            f"{argument} has a row of zeros, which has no shape to measure"
+        )
     return F.reshape(-1, *shape)
 
 
-def orientation_coherence(features: ArrayLike, shape: tuple[int, int]) -> np.ndarray:
+def orientation_coherence(
+    features: ArrayLike, shape: tuple[int, int]
+) -> np.ndarray:
     """How strongly each pattern is oriented: the coherence of its gradients.
 
     For a pattern F (an image of ``shape``) with gradient g(p) at pixel p
@@ -349,7 +382,9 @@ def orientation_coherence(features: ArrayLike, shape: tuple[int, int]) -> np.nda
     return np.divide(spread, trace, out=np.zeros_like(trace), where=trace > 0)
 
 
-def energy_localisation(features: ArrayLike, shape: tuple[int, int], window: int) -> np.ndarray:
+def energy_localisation(
+    features: ArrayLike, shape: tuple[int, int], window: int
+) -> np.ndarray:
     """How local each pattern is: the share of its energy in its best window.
 
     For a pattern F (an image of ``shape``) this is
@@ -382,6 +417,8 @@ def energy_localisation(features: ArrayLike, shape: tuple[int, int], window: int
     if window > min(shape):
         raise ValueError(f"window must fit in the image {shape}, got {window}")
     energy = F * F
-    windows = np.lib.stride_tricks.sliding_window_view(energy, (window, window), axis=(1, 2))
+    windows = np.lib.stride_tricks.sliding_window_view(
+        energy, (window, window), axis=(1, 2)
+    )
     best = windows.sum(axis=(-2, -1)).max(axis=(1, 2))
     return best / energy.sum(axis=(1, 2))

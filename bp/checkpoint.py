@@ -50,7 +50,9 @@ __all__ = [
 
 
 def _check_every(every: object, L: int) -> int:
-    return min(check_int(every, "every", minimum=1, note="layers per segment"), L)
+    return min(
+        check_int(every, "every", minimum=1, note="layers per segment"), L
+    )
 
 
 def default_every(L: int) -> int:
@@ -95,28 +97,38 @@ def checkpointed_backprop(
         return _checkpointed_backprop(net, X, Y, k)
 
 
-def _checkpointed_backprop(net: Network, X: np.ndarray, Y: np.ndarray, every: int) -> Gradient:
+def _checkpointed_backprop(
+    net: Network, X: np.ndarray, Y: np.ndarray, every: int
+) -> Gradient:
     L = net.L
     marks = checkpoints(L, every)
     bounds = list(zip(marks, marks[1:] + [L]))  # segments (start, end]
     # 1. Forward pass: keep the checkpoints only, and the top segment, computed last.
     kept = {0: X}
     for start, end in bounds[:-1]:
-        kept[end] = passes.forward(net, kept[start], start=start, end=end, check="X")[1][end]
+        kept[end] = passes.forward(
+            net, kept[start], start=start, end=end, check="X"
+        )[1][end]
     top = bounds[-1][0]
     z, a = passes.forward(net, kept.pop(top), start=top, check="X")
     # 2. Backward pass, one segment at a time from the top; each segment below the
     #    top is recomputed from its checkpoint and gets ∂C/∂a at its top from above.
     grad = Gradient.zeros_like(net)
-    grad_a = passes.backward(net, z, a, grad, Y=Y, start=top)  # BP1 in the top segment
+    grad_a = passes.backward(
+        net, z, a, grad, Y=Y, start=top
+    )  # BP1 in the top segment
     for start, end in reversed(bounds[:-1]):
-        z, a = passes.forward(net, kept.pop(start), start=start, end=end)  # recompute
+        z, a = passes.forward(
+            net, kept.pop(start), start=start, end=end
+        )  # recompute
         grad_a = passes.backward(net, z, a, grad, grad_a=grad_a, start=start)
         del z, a  # this segment's activations are no longer needed
     return grad
 
 
-def checkpoint_macs(sizes: Sequence[int], m: int = 1, every: int | None = None) -> int:
+def checkpoint_macs(
+    sizes: Sequence[int], m: int = 1, every: int | None = None
+) -> int:
     """MACs of :func:`checkpointed_backprop`: a gradient plus the recomputed layers.
 
     Every layer below the top segment is computed twice, so the extra cost is
@@ -131,7 +143,9 @@ def checkpoint_macs(sizes: Sequence[int], m: int = 1, every: int | None = None) 
     return opcount.gradient_macs(s, m) + extra
 
 
-def stored_floats(sizes: Sequence[int], m: int = 1, every: int | None = None) -> int:
+def stored_floats(
+    sizes: Sequence[int], m: int = 1, every: int | None = None
+) -> int:
     """Activation floats alive at the peak of the backward pass (the input X excluded).
 
     Plain backpropagation (``every >= L``) keeps z^l and a^l for l = 1..L:
@@ -149,7 +163,9 @@ def stored_floats(sizes: Sequence[int], m: int = 1, every: int | None = None) ->
     for i, (start, end) in enumerate(bounds):
         # while segment i is live, checkpoints c_1..c_i are still kept
         kept = sum(s[c] for c in marks[1 : i + 1])
-        peak = max(peak, kept + 2 * sum(s[l] for l in range(start + 1, end + 1)))
+        peak = max(
+            peak, kept + 2 * sum(s[l] for l in range(start + 1, end + 1))
+        )
     return m * peak
 
 
@@ -192,14 +208,18 @@ def _binomial_split(length: int, slots: int) -> int:
     best_j, best = 1, None
     for j in range(1, length):
         cost = (
-            j + binomial_recomputations(length - j, slots - 1) + binomial_recomputations(j, slots)
+            j
+            + binomial_recomputations(length - j, slots - 1)
+            + binomial_recomputations(j, slots)
         )
         if best is None or cost < best:
             best_j, best = j, cost
     return best_j
 
 
-def binomial_backprop(net: Network, X: ArrayLike, y: ArrayLike, slots: int) -> Gradient:
+def binomial_backprop(
+    net: Network, X: ArrayLike, y: ArrayLike, slots: int
+) -> Gradient:
     """The gradient of the mean cost with the binomial checkpoint schedule.
 
     At most ``slots`` activations a^c are kept at once (the input among
@@ -238,7 +258,11 @@ def binomial_backprop(net: Network, X: ArrayLike, y: ArrayLike, slots: int) -> G
 
 
 def _binomial_backprop(
-    net: Network, X: np.ndarray, Y: np.ndarray, slots: int, trace: list | None = None
+    net: Network,
+    X: np.ndarray,
+    Y: np.ndarray,
+    slots: int,
+    trace: list | None = None,
 ) -> Gradient:
     """The schedule of :func:`binomial_backprop`; ``trace`` collects every layer run."""
     L = net.L
@@ -246,7 +270,9 @@ def _binomial_backprop(
     state: dict = {}  # "grad_a": ∂C/∂a^l handed down by the layer above
 
     def advance(a: np.ndarray, start: int, steps: int) -> np.ndarray:
-        for l in range(start + 1, start + steps + 1):  # one layer at a time: keep only a^l
+        for l in range(
+            start + 1, start + steps + 1
+        ):  # one layer at a time: keep only a^l
             if trace is not None:
                 trace.append(l)
             a = passes.forward(net, a, start=l - 1, end=l, check="X")[1][l]
@@ -258,7 +284,13 @@ def _binomial_backprop(
             trace.append(l)
         z, a = passes.forward(net, a_prev, start=l - 1, end=l, check="X")
         state["grad_a"] = passes.backward(
-            net, z, a, grad, Y=Y if l == L else None, grad_a=state.get("grad_a"), start=l - 1
+            net,
+            z,
+            a,
+            grad,
+            Y=Y if l == L else None,
+            grad_a=state.get("grad_a"),
+            start=l - 1,
         )
 
     def reverse(a_start: np.ndarray, start: int, n: int, s: int) -> None:
@@ -267,7 +299,9 @@ def _binomial_backprop(
                 backward_step(start + 1, a_start)
                 return
             if s == 1:
-                for i in range(n, 0, -1):  # layer start+i from a^start, each time
+                for i in range(
+                    n, 0, -1
+                ):  # layer start+i from a^start, each time
                     backward_step(start + i, advance(a_start, start, i - 1))
                 return
             j = _binomial_split(n, s)

@@ -79,11 +79,15 @@ class Cost:
     #: The output activation this cost must be paired with, or None for any.
     requires_output: str | None = None
 
-    def value(self, z: np.ndarray, a: np.ndarray, y: np.ndarray) -> np.ndarray:  # pragma: no cover
+    def value(
+        self, z: np.ndarray, a: np.ndarray, y: np.ndarray
+    ) -> np.ndarray:  # pragma: no cover
         """The per-example costs C_x, shape (m,)."""
         raise NotImplementedError
 
-    def gradient_a(self, a: np.ndarray, y: np.ndarray) -> np.ndarray:  # pragma: no cover
+    def gradient_a(
+        self, a: np.ndarray, y: np.ndarray
+    ) -> np.ndarray:  # pragma: no cover
         """∇_a C_x, one row per example, shape (m, n_L)."""
         raise NotImplementedError
 
@@ -109,14 +113,18 @@ class Cost:
         da: np.ndarray,
     ) -> tuple[np.ndarray, np.ndarray]:
         """δ^L and its tangent when z^L, a^L move by ``dz``, ``da`` (y fixed)."""
-        raise NotImplementedError(f"no output-error tangent for the cost {self.name!r}")
+        raise NotImplementedError(
+            f"no output-error tangent for the cost {self.name!r}"
+        )
 
     def gauss_newton_diagonal(
         self, z: np.ndarray, a: np.ndarray, activation: Activation
     ) -> np.ndarray:
         """The Gauss–Newton diagonal ∂²C_x/∂(z^L_j)², shape (m, n_L) (see
         :func:`bp.curvature.diagonal_hessian`)."""
-        raise NotImplementedError(f"no output curvature for the cost {self.name!r}")
+        raise NotImplementedError(
+            f"no output curvature for the cost {self.name!r}"
+        )
 
     def check_targets(self, y: np.ndarray, argument: str = "y") -> None:
         """Raise ValueError if the targets are outside this cost's domain."""
@@ -229,7 +237,9 @@ class CrossEntropy(_MatchedCost):
 
     def check_targets(self, y: np.ndarray, argument: str = "y") -> None:
         if np.any(y < 0) or np.any(y > 1):
-            raise ValueError(f"{argument}: cross-entropy targets must lie in [0, 1]")
+            raise ValueError(
+                f"{argument}: cross-entropy targets must lie in [0, 1]"
+            )
 
 
 class LogLikelihood(_MatchedCost):
@@ -261,7 +271,9 @@ class LogLikelihood(_MatchedCost):
             )
 
 
-COSTS: dict[str, type[Cost]] = {cls.name: cls for cls in (Quadratic, CrossEntropy, LogLikelihood)}
+COSTS: dict[str, type[Cost]] = {
+    cls.name: cls for cls in (Quadratic, CrossEntropy, LogLikelihood)
+}
 
 
 def get_cost(name: str | Cost, argument: str = "cost") -> Cost:

@@ -65,7 +65,9 @@ METHODS = ("exact", "difference")
 def _check_method(method: str, eps: float | None) -> None:
     check_choice(method, "method", METHODS)
     if method == "exact" and eps is not None:
-        raise ValueError("eps is the step of method='difference'; the exact product takes no step")
+        raise ValueError(
+            "eps is the step of method='difference'; the exact product takes no step"
+        )
 
 
 def hvp_from_gradient(
@@ -106,7 +108,9 @@ def hvp_from_gradient(
     """
     theta = np.asarray(theta)
     if theta.ndim != 1:
-        raise ValueError(f"theta must be a 1-D parameter vector, got shape {theta.shape}")
+        raise ValueError(
+            f"theta must be a 1-D parameter vector, got shape {theta.shape}"
+        )
     theta = check_vector(theta, theta.shape[0], "theta")
     v = check_vector(v, theta.shape[0], "v")
     norm_v = float(np.linalg.norm(v))
@@ -179,7 +183,9 @@ def hessian_vector_product(
     _check_method(method, eps)
     if method == "exact":
         return autodiff.hessian_vector_product(net, X, y, v)
-    return hvp_from_gradient(_network_gradient(net, X, y), net.get_params(), v, eps=eps)
+    return hvp_from_gradient(
+        _network_gradient(net, X, y), net.get_params(), v, eps=eps
+    )
 
 
 def _product_with_hessian(
@@ -340,7 +346,9 @@ def power_iteration(
             break
         v = Av / norm
         # stop when the estimate no longer moves
-        if len(estimates) > 1 and abs(estimates[-1] - estimates[-2]) <= tol * abs(lam):
+        if len(estimates) > 1 and abs(
+            estimates[-1] - estimates[-2]
+        ) <= tol * abs(lam):
             converged = True
             break
     return PowerIteration(lam, v, estimates, len(estimates), converged)
@@ -368,7 +376,9 @@ def largest_hessian_eigenvalue(
     _check_method(method, eps)
     matvec = _product_with_hessian(net, X, y, method, eps)
 
-    return power_iteration(matvec, net.n_parameters, iterations=iterations, tol=tol, seed=seed)
+    return power_iteration(
+        matvec, net.n_parameters, iterations=iterations, tol=tol, seed=seed
+    )
 
 
 @overflow_as_error("X")
@@ -419,7 +429,9 @@ def diagonal_hessian(net: Network, X: ArrayLike) -> tuple[list, list]:
     return hw, hb
 
 
-def layer_gradient_norms(net: Network, X: ArrayLike, y: ArrayLike) -> np.ndarray:
+def layer_gradient_norms(
+    net: Network, X: ArrayLike, y: ArrayLike
+) -> np.ndarray:
     """‖∂C/∂w^l‖ (Frobenius norm) for l = 1..L, from one gradient.
 
     Returns

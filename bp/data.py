@@ -146,12 +146,21 @@ def train_test_split(
     """
     X, y = np.asarray(X), np.asarray(y)
     if X.ndim == 0 or y.ndim == 0:
-        raise ValueError("X and y must be arrays with one example per row, got a scalar")
+        raise ValueError(
+            "X and y must be arrays with one example per row, got a scalar"
+        )
     if X.shape[0] != y.shape[0]:
         raise ValueError(
             f"X and y must have the same number of rows, got {X.shape[0]} and {y.shape[0]}"
         )
-    check_real(test_fraction, "test_fraction", low=0, high=1, include_low=False, include_high=False)
+    check_real(
+        test_fraction,
+        "test_fraction",
+        low=0,
+        high=1,
+        include_low=False,
+        include_high=False,
+    )
     seed = check_seed(seed)
     m = X.shape[0]
     n_test = round(test_fraction * m)
@@ -204,7 +213,9 @@ def digits_split(
     return train_test_split(X, y, test_fraction, seed)
 
 
-def one_hot(labels: ArrayLike, n_classes: int, dtype: DTypeLike = np.float64) -> np.ndarray:
+def one_hot(
+    labels: ArrayLike, n_classes: int, dtype: DTypeLike = np.float64
+) -> np.ndarray:
     """Encode integer class labels as one-hot rows.
 
     Parameters
@@ -279,7 +290,10 @@ def curve_function(x: ArrayLike) -> np.ndarray:
 
 
 def curve(
-    n: int = 50, seed: int = 0, noise: float = 0.05, dtype: DTypeLike = np.float64
+    n: int = 50,
+    seed: int = 0,
+    noise: float = 0.05,
+    dtype: DTypeLike = np.float64,
 ) -> tuple[np.ndarray, np.ndarray]:
     """A 1-D curve-fitting set: noisy samples of :func:`curve_function`.
 
@@ -372,9 +386,13 @@ def _read_idx(path: PathLike, name: str, magic: int) -> np.ndarray:
         try:
             raw = gzip.decompress(raw)
         except (OSError, EOFError) as exc:
-            raise ValueError(f"{name}: {str(path)!r} is a damaged gzip file ({exc})") from None
+            raise ValueError(
+                f"{name}: {str(path)!r} is a damaged gzip file ({exc})"
+            ) from None
     if len(raw) < 4:
-        raise ValueError(f"{name}: {str(path)!r} is truncated: {len(raw)} bytes, no IDX header")
+        raise ValueError(
+            f"{name}: {str(path)!r} is truncated: {len(raw)} bytes, no IDX header"
+        )
     found = int.from_bytes(raw[:4], "big")
     if found != magic:
         raise ValueError(
@@ -384,8 +402,12 @@ def _read_idx(path: PathLike, name: str, magic: int) -> np.ndarray:
     ndim = magic & 0xFF
     header = 4 + 4 * ndim
     if len(raw) < header:
-        raise ValueError(f"{name}: {str(path)!r} is truncated inside its header")
-    dims = tuple(int(d) for d in np.frombuffer(raw, ">u4", count=ndim, offset=4))
+        raise ValueError(
+            f"{name}: {str(path)!r} is truncated inside its header"
+        )
+    dims = tuple(
+        int(d) for d in np.frombuffer(raw, ">u4", count=ndim, offset=4)
+    )
     expected = header + int(np.prod(dims))
     if len(raw) != expected:
         kind = "truncated" if len(raw) < expected else "too long"
@@ -398,7 +420,9 @@ def _read_idx(path: PathLike, name: str, magic: int) -> np.ndarray:
 
 @overload
 def load_mnist_idx(
-    images_path: PathLike, labels_path: None = None, dtype: DTypeLike = np.float64
+    images_path: PathLike,
+    labels_path: None = None,
+    dtype: DTypeLike = np.float64,
 ) -> np.ndarray: ...
 
 
@@ -409,7 +433,9 @@ def load_mnist_idx(
 
 
 def load_mnist_idx(
-    images_path: PathLike, labels_path: PathLike | None = None, dtype: DTypeLike = np.float64
+    images_path: PathLike,
+    labels_path: PathLike | None = None,
+    dtype: DTypeLike = np.float64,
 ) -> np.ndarray | tuple[np.ndarray, np.ndarray]:
     """Read MNIST-style IDX files (e.g. ``train-images-idx3-ubyte[.gz]``).
 
@@ -463,7 +489,9 @@ def load_mnist_idx(
     X /= 255
     if labels_path is None:
         return X
-    y = _read_idx(labels_path, "labels_path", _IDX_LABELS_MAGIC).astype(np.int64)
+    y = _read_idx(labels_path, "labels_path", _IDX_LABELS_MAGIC).astype(
+        np.int64
+    )
     if y.shape[0] != X.shape[0]:
         raise ValueError(
             f"images_path holds {X.shape[0]} images but labels_path holds {y.shape[0]} labels"
@@ -505,8 +533,12 @@ def write_idx(path: PathLike, array: ArrayLike, compress: bool = False) -> None:
     if array.dtype != np.uint8:
         raise TypeError(f"array must have dtype uint8, got {array.dtype}")
     if not 1 <= array.ndim <= 255:
-        raise ValueError(f"array must have 1 to 255 dimensions, got {array.ndim}")
-    header = np.array([0x0800 + array.ndim, *array.shape], dtype=">u4").tobytes()
+        raise ValueError(
+            f"array must have 1 to 255 dimensions, got {array.ndim}"
+        )
+    header = np.array(
+        [0x0800 + array.ndim, *array.shape], dtype=">u4"
+    ).tobytes()
     raw = header + np.ascontiguousarray(array).tobytes()
     Path(path).write_bytes(gzip.compress(raw, mtime=0) if compress else raw)
 
@@ -514,7 +546,9 @@ def write_idx(path: PathLike, array: ArrayLike, compress: bool = False) -> None:
 # --- patches ---------------------------------------------------------------------
 
 
-def patches(images: ArrayLike, patch_size: int = 8, n: int = 10000, seed: int = 0) -> np.ndarray:
+def patches(
+    images: ArrayLike, patch_size: int = 8, n: int = 10000, seed: int = 0
+) -> np.ndarray:
     """Sample square patches at random from a stack of images.
 
     For each patch an image, a row offset and a column offset are drawn
@@ -554,7 +588,9 @@ def patches(images: ArrayLike, patch_size: int = 8, n: int = 10000, seed: int = 
     """
     images = np.asarray(images)
     if images.ndim != 3 or images.shape[0] == 0:
-        raise ValueError(f"images must have shape (k, H, W) with k >= 1, got {images.shape}")
+        raise ValueError(
+            f"images must have shape (k, H, W) with k >= 1, got {images.shape}"
+        )
     k, H, W = images.shape
     p = check_int(patch_size, "patch_size", minimum=1, maximum=min(H, W))
     n = check_int(n, "n", minimum=0)

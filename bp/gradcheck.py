@@ -107,7 +107,10 @@ class GradientCheck:
     @property
     def passed(self) -> bool:
         """True when every parameter array, and the whole gradient, are within ``tolerance``."""
-        return self.max_layer_error <= self.tolerance and self.relative_error <= self.tolerance
+        return (
+            self.max_layer_error <= self.tolerance
+            and self.relative_error <= self.tolerance
+        )
 
     def __str__(self) -> str:
         verdict = "ok" if self.passed else "FAILED"
@@ -170,7 +173,9 @@ def check_gradient(
     if gradient is None:
         gradient = net.backprop(X, y)
     elif not isinstance(gradient, Gradient):
-        raise TypeError(f"gradient must be a bp.Gradient, got {type(gradient).__name__}")
+        raise TypeError(
+            f"gradient must be a bp.Gradient, got {type(gradient).__name__}"
+        )
     else:
         _check_shapes(net, gradient)
     numeric = finite_difference_gradient(net, X, y, eps=eps, method="central")
@@ -199,7 +204,10 @@ def _check_shapes(net: Network, gradient: Gradient) -> None:
             f"got lists of length {len(gradient.w)} and {len(gradient.b)}"
         )
     for l in range(1, net.L + 1):
-        for name, got, want in (("w", gradient.w[l], net.w[l]), ("b", gradient.b[l], net.b[l])):
+        for name, got, want in (
+            ("w", gradient.w[l], net.w[l]),
+            ("b", gradient.b[l], net.b[l]),
+        ):
             if np.shape(got) != want.shape:
                 raise ValueError(
                     f"gradient.{name}[{l}] must have shape {want.shape}, got {np.shape(got)}"

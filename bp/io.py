@@ -79,9 +79,13 @@ def load(path: str | os.PathLike[str]) -> Network:
         ) from None
     for key in ("format", "sizes", "activations", "cost", "weight_decay"):
         if key not in contents:
-            raise ValueError(f"path: {path!r} lacks {key!r}: not saved by bp.save")
+            raise ValueError(
+                f"path: {path!r} lacks {key!r}: not saved by bp.save"
+            )
     if int(contents["format"]) != _FORMAT:
-        raise ValueError(f"path: unsupported file format {int(contents['format'])}")
+        raise ValueError(
+            f"path: unsupported file format {int(contents['format'])}"
+        )
     sizes = [int(n) for n in contents["sizes"]]
     L = len(sizes) - 1
     dtype = contents["w1"].dtype if "w1" in contents else np.float64
@@ -103,6 +107,8 @@ def load(path: str | os.PathLike[str]) -> Network:
                     f"expected {target.shape} and {target.dtype} for sizes {sizes}"
                 )
             if not np.all(np.isfinite(arr)):
-                raise ValueError(f"path: array {name!r} contains NaN or infinity")
+                raise ValueError(
+                    f"path: array {name!r} contains NaN or infinity"
+                )
             target[...] = arr
     return net

@@ -51,7 +51,9 @@ def activation_jacobian(activation: Activation, z: ArrayLike) -> np.ndarray:
         If ``z`` is not a finite 1-D array of real numbers.
     """
     if not isinstance(activation, Activation):
-        raise TypeError(f"activation must be a bp Activation, got {type(activation).__name__}")
+        raise TypeError(
+            f"activation must be a bp Activation, got {type(activation).__name__}"
+        )
     z = check_array(z, "z", ndim=1, dtype=np.float64)
     n = z.size
     Z = np.tile(z, (n, 1))  # one copy of z per unit tangent
@@ -85,13 +87,17 @@ def cost_gradient(cost: Cost, a: ArrayLike, y: ArrayLike) -> np.ndarray:
         If ``a`` is not a finite vector or ``y`` not a finite vector of its shape.
     """
     if not isinstance(cost, Cost):
-        raise TypeError(f"cost must be a bp.costs.Cost such as net.cost, got {cost!r}")
+        raise TypeError(
+            f"cost must be a bp.costs.Cost such as net.cost, got {cost!r}"
+        )
     a = check_array(a, "a", ndim=1, dtype=np.float64)
     y = check_vector(y, a.shape[0], "y")
     return cost.gradient_a(a[None, :], y[None, :])[0]
 
 
-def errors_by_product(net: Network, x: ArrayLike, grad_a: ArrayLike) -> list[np.ndarray | None]:
+def errors_by_product(
+    net: Network, x: ArrayLike, grad_a: ArrayLike
+) -> list[np.ndarray | None]:
     """Every δ^l from the product form, δ^l = Σ′(z^l)(w^{l+1})ᵀ ⋯ (w^L)ᵀ Σ′(z^L) ∇_a C.
 
     Parameters
@@ -119,7 +125,8 @@ def errors_by_product(net: Network, x: ArrayLike, grad_a: ArrayLike) -> list[np.
     fp = net.forward(x[None, :])
     L, w = net.L, net.w
     S = [None] + [
-        activation_jacobian(net.activations[l], fp.z[l][0]) for l in range(1, L + 1)
+        activation_jacobian(net.activations[l], fp.z[l][0])
+        for l in range(1, L + 1)
     ]  # Σ′(z^l)
     deltas: list[np.ndarray | None] = [None] * (L + 1)
     for l in range(1, L + 1):

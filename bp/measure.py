@@ -41,7 +41,13 @@ from typing import Any
 import numpy as np
 from numpy.typing import ArrayLike
 
-from ._validation import check_array, check_choice, check_int, check_real, check_seed
+from ._validation import (
+    check_array,
+    check_choice,
+    check_int,
+    check_real,
+    check_seed,
+)
 
 __all__ = [
     "Timing",
@@ -95,13 +101,18 @@ class Timing:
         """
         if self.times.size < 2:
             raise ValueError("median_by_order needs at least two repeats")
-        return float(np.median(self.times[0::2])), float(np.median(self.times[1::2]))
+        return float(np.median(self.times[0::2])), float(
+            np.median(self.times[1::2])
+        )
 
     def __repr__(self) -> str:
         return f"Timing(best={self.best:.3g} s, median={self.median:.3g} s, n={self.times.size})"
 
 
-_CLOCKS: dict[str, Callable[[], float]] = {"wall": time.perf_counter, "process": time.process_time}
+_CLOCKS: dict[str, Callable[[], float]] = {
+    "wall": time.perf_counter,
+    "process": time.process_time,
+}
 
 
 def _clock(repeat: object, clock: str) -> Callable[[], float]:
@@ -159,7 +170,9 @@ def time_interleaved(
     names = list(functions)
     counts = {
         k: check_int(
-            number[k] if isinstance(number, Mapping) else number, f"number[{k!r}]", minimum=1
+            number[k] if isinstance(number, Mapping) else number,
+            f"number[{k!r}]",
+            minimum=1,
         )
         for k in names
     }
@@ -196,7 +209,9 @@ def loglog_fit(x: ArrayLike, y: ArrayLike) -> tuple[float, float]:
     x = check_array(x, "x", dtype=np.float64)
     y = check_array(y, "y", dtype=np.float64)
     if x.shape != y.shape or x.ndim != 1 or x.size < 2:
-        raise ValueError("x and y must be 1-D arrays of the same length, at least 2")
+        raise ValueError(
+            "x and y must be 1-D arrays of the same length, at least 2"
+        )
     if np.any(x <= 0) or np.any(y <= 0):
         raise ValueError("x and y must be positive for a log–log fit")
     if np.ptp(np.log(x)) == 0:
@@ -254,7 +269,9 @@ def time_grid(
     for size in sizes:
         for name in cases[size]:
             n = (number or {}).get(size, {}).get(name, 1)
-            counts[size, name] = check_int(n, f"number[{size!r}][{name!r}]", minimum=1)
+            counts[size, name] = check_int(
+                n, f"number[{size!r}][{name!r}]", minimum=1
+            )
     rng = np.random.default_rng(check_seed(seed))
     out: dict[str, dict[object, list[float]]] = {}
     for r in range(repeat):
@@ -266,8 +283,13 @@ def time_grid(
                 t0 = now()
                 for _ in range(n):
                     f()
-                out.setdefault(name, {}).setdefault(size, []).append((now() - t0) / n)
-    return {name: {size: np.array(v) for size, v in d.items()} for name, d in out.items()}
+                out.setdefault(name, {}).setdefault(size, []).append(
+                    (now() - t0) / n
+                )
+    return {
+        name: {size: np.array(v) for size, v in d.items()}
+        for name, d in out.items()
+    }
 
 
 def slope_with_ci(
@@ -318,14 +340,17 @@ def slope_with_ci(
     """
     x = check_array(x, "x", ndim=1, dtype=np.float64)
     groups = [
-        check_array(s, f"samples[{i}]", dtype=np.float64).ravel() for i, s in enumerate(samples)
+        check_array(s, f"samples[{i}]", dtype=np.float64).ravel()
+        for i, s in enumerate(samples)
     ]
     if len(groups) != x.size:
         raise ValueError("x and samples must have the same length")
     if any(g.size == 0 or np.any(g <= 0) for g in groups):
         raise ValueError("every sample must hold at least one positive time")
     check_int(n_boot, "n_boot", minimum=1)
-    check_real(level, "level", low=0, high=1, include_low=False, include_high=False)
+    check_real(
+        level, "level", low=0, high=1, include_low=False, include_high=False
+    )
     slope, _ = loglog_fit(x, [np.median(g) for g in groups])
     rng = np.random.default_rng(check_seed(seed))
     logx = np.log(x)
@@ -366,7 +391,9 @@ def cache_sizes() -> dict[str, int]:
         if kind == "Instruction":
             continue
         units = {"K": 1024, "M": 1024**2, "G": 1024**3}
-        size = int(text[:-1]) * units[text[-1]] if text[-1] in units else int(text)
+        size = (
+            int(text[:-1]) * units[text[-1]] if text[-1] in units else int(text)
+        )
         out[f"L{level}"] = size
     return out
 
@@ -418,7 +445,9 @@ def blas_threads(n: int = 1) -> Iterator[bool]:
         yield True
 
 
-_process_limit = None  # keeps the threadpoolctl limiter of limit_blas_threads alive
+_process_limit = (
+    None  # keeps the threadpoolctl limiter of limit_blas_threads alive
+)
 
 
 def limit_blas_threads(n: int = 1) -> bool:
@@ -456,7 +485,9 @@ def steady_allocator() -> bool:
     except (OSError, AttributeError):  # pragma: no cover - not glibc
         return False
     M_TRIM_THRESHOLD, M_MMAP_THRESHOLD = -1, -3
-    ok_mmap = mallopt(M_MMAP_THRESHOLD, 32 * 1024 * 1024)  # glibc's maximum on 64-bit
+    ok_mmap = mallopt(
+        M_MMAP_THRESHOLD, 32 * 1024 * 1024
+    )  # glibc's maximum on 64-bit
     ok_trim = mallopt(M_TRIM_THRESHOLD, 1024 * 1024 * 1024)
     return bool(ok_mmap and ok_trim)
 

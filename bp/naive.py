@@ -37,7 +37,9 @@ __all__ = [
 ]
 
 
-def central_differences(cost: Callable[[], float], theta: np.ndarray, eps: float) -> np.ndarray:
+def central_differences(
+    cost: Callable[[], float], theta: np.ndarray, eps: float
+) -> np.ndarray:
     """(C(θ + ε e_i) − C(θ − ε e_i)) / (2ε) for every entry θ_i of ``theta``.
 
     ``theta`` is a float array that ``cost()`` reads (a network's weight
@@ -64,7 +66,12 @@ def central_differences(cost: Callable[[], float], theta: np.ndarray, eps: float
 
 @overflow_as_error("X")
 def finite_difference_gradient(
-    net: Network, X: ArrayLike, y: ArrayLike, *, eps: float | None = None, method: str = "central"
+    net: Network,
+    X: ArrayLike,
+    y: ArrayLike,
+    *,
+    eps: float | None = None,
+    method: str = "central",
 ) -> Gradient:
     """The gradient of the mean cost by finite differences, one parameter at a time.
 
@@ -128,7 +135,9 @@ def forward_mode_gradient(net: Network, X: ArrayLike, y: ArrayLike) -> Gradient:
     X, Y = net.check_batch(X, y)
     m, L = X.shape[0], net.L
     z, a = passes.forward(net, X, check="X")
-    delta_L = net.cost.output_error(z[L], a[L], Y, net.activations[L])  # ∂C_x/∂z^L
+    delta_L = net.cost.output_error(
+        z[L], a[L], Y, net.activations[L]
+    )  # ∂C_x/∂z^L
 
     def derivative_of_cost(l: int, dz: np.ndarray) -> float:
         """Push dz^l up to dz^L, then contract with δ^L."""
@@ -144,7 +153,10 @@ def forward_mode_gradient(net: Network, X: ArrayLike, y: ArrayLike) -> Gradient:
             for k in range(n_in):
                 dz = np.zeros_like(z[l])
                 dz[:, j] = a[l - 1][:, k]  # ∂z^l_j/∂w^l_{jk} = a^{l-1}_k
-                grad.w[l][j, k] = derivative_of_cost(l, dz) + net.weight_decay * net.w[l][j, k]
+                grad.w[l][j, k] = (
+                    derivative_of_cost(l, dz)
+                    + net.weight_decay * net.w[l][j, k]
+                )
             dz = np.zeros_like(z[l])
             dz[:, j] = 1  # ∂z^l_j/∂b^l_j = 1
             grad.b[l][j] = derivative_of_cost(l, dz)
@@ -152,7 +164,9 @@ def forward_mode_gradient(net: Network, X: ArrayLike, y: ArrayLike) -> Gradient:
 
 
 @overflow_as_error("X")
-def neuron_forward_mode_gradient(net: Network, X: ArrayLike, y: ArrayLike) -> Gradient:
+def neuron_forward_mode_gradient(
+    net: Network, X: ArrayLike, y: ArrayLike
+) -> Gradient:
     """The exact gradient by forward mode seeded per neuron: one tangent pass per neuron.
 
     For each neuron j of each layer l, the tangent ``dz^l = e_j`` (a one on

@@ -104,7 +104,10 @@ class Gradient:
 def _flatten(w: list, b: list) -> np.ndarray:
     """w^1 (row-major), b^1, w^2, b^2, … in one vector."""
     return np.concatenate(
-        [np.concatenate([wl.ravel(), bl.ravel()]) for wl, bl in zip(w[1:], b[1:])]
+        [
+            np.concatenate([wl.ravel(), bl.ravel()])
+            for wl, bl in zip(w[1:], b[1:])
+        ]
     )
 
 
@@ -158,7 +161,9 @@ class Network:
         self.sizes = tuple(check_sizes(sizes))
         self.L = len(self.sizes) - 1
         self.dtype = check_dtype(dtype)
-        self.weight_decay = float(check_nonnegative(weight_decay, "weight_decay"))
+        self.weight_decay = float(
+            check_nonnegative(weight_decay, "weight_decay")
+        )
 
         if isinstance(activations, (str, Activation)):
             names = [activations] * self.L
@@ -194,14 +199,20 @@ class Network:
         rng = np.random.default_rng(check_seed(seed))
         scale: list[Any]  # indexed by layer, like w and b (index 0 unused)
         if check_choice(init, "init", ("lecun", "standard_normal")) == "lecun":
-            scale = [None] + [1 / np.sqrt(self.sizes[l - 1]) for l in range(1, self.L + 1)]
+            scale = [None] + [
+                1 / np.sqrt(self.sizes[l - 1]) for l in range(1, self.L + 1)
+            ]
         else:
             scale = [None] + [1.0] * self.L
         self.w: list = [None]
         self.b: list = [None]
         for l in range(1, self.L + 1):
             n_out, n_in = self.sizes[l], self.sizes[l - 1]
-            self.w.append((scale[l] * rng.standard_normal((n_out, n_in))).astype(self.dtype))
+            self.w.append(
+                (scale[l] * rng.standard_normal((n_out, n_in))).astype(
+                    self.dtype
+                )
+            )
             self.b.append(np.zeros(n_out, dtype=self.dtype))
 
     # ------------------------------------------------------------------ basics
@@ -244,16 +255,31 @@ class Network:
     # ------------------------------------------------------- validation
     @overload
     def check_batch(
-        self, X: ArrayLike, y: None = None, *, x_name: str = "X", y_name: str = "y"
+        self,
+        X: ArrayLike,
+        y: None = None,
+        *,
+        x_name: str = "X",
+        y_name: str = "y",
     ) -> tuple[np.ndarray, None]: ...
 
     @overload
     def check_batch(
-        self, X: ArrayLike, y: ArrayLike, *, x_name: str = "X", y_name: str = "y"
+        self,
+        X: ArrayLike,
+        y: ArrayLike,
+        *,
+        x_name: str = "X",
+        y_name: str = "y",
     ) -> tuple[np.ndarray, np.ndarray]: ...
 
     def check_batch(
-        self, X: ArrayLike, y: ArrayLike | None = None, *, x_name: str = "X", y_name: str = "y"
+        self,
+        X: ArrayLike,
+        y: ArrayLike | None = None,
+        *,
+        x_name: str = "X",
+        y_name: str = "y",
     ) -> tuple[np.ndarray, np.ndarray | None]:
         """Validate a batch once, for the inner methods that trust their inputs.
 
@@ -286,7 +312,9 @@ class Network:
         self.cost.check_targets(Y, y_name)
         return X, Y
 
-    def check_example(self, x: ArrayLike, y: ArrayLike) -> tuple[np.ndarray, np.ndarray]:
+    def check_example(
+        self, x: ArrayLike, y: ArrayLike
+    ) -> tuple[np.ndarray, np.ndarray]:
         """Validate one example: ``x`` of shape (n_0,), ``y`` of shape (n_L,) or a class label.
 
         Returns the validated vectors (x, y), y one-hot for a label; raises
@@ -297,7 +325,9 @@ class Network:
             y_arr = y_arr.reshape(1)
         else:
             y_arr = y_arr.reshape(1, -1) if y_arr.ndim == 1 else y_arr
-        X, Y = self.check_batch(np.reshape(np.asarray(x), (1, -1)), y_arr, x_name="x")
+        X, Y = self.check_batch(
+            np.reshape(np.asarray(x), (1, -1)), y_arr, x_name="x"
+        )
         return X[0], Y[0]
 
     # -------------------------------------------------------- forward pass
@@ -334,9 +364,15 @@ class Network:
         """The weight-decay term (λ/2) Σ_l ‖w^l‖² of the cost (0 without decay)."""
         if self.weight_decay == 0:
             return 0.0
-        return 0.5 * self.weight_decay * sum(float(np.sum(w * w)) for w in self.w[1:])
+        return (
+            0.5
+            * self.weight_decay
+            * sum(float(np.sum(w * w)) for w in self.w[1:])
+        )
 
-    def mean_cost(self, X: np.ndarray, Y: np.ndarray, check: str | None = None) -> float:
+    def mean_cost(
+        self, X: np.ndarray, Y: np.ndarray, check: str | None = None
+    ) -> float:
         """C = (1/m) Σ_x C_x + (λ/2) Σ_l ‖w^l‖² for a batch from :meth:`check_batch` (trusted).
 
         ``check``: the input's name, for a ValueError if its products overflow
@@ -384,7 +420,9 @@ class Network:
         with overflow_as_error("X"):
             return self.gradient(X, Y, check="X")
 
-    def gradient(self, X: np.ndarray, Y: np.ndarray, check: str | None = None) -> Gradient:
+    def gradient(
+        self, X: np.ndarray, Y: np.ndarray, check: str | None = None
+    ) -> Gradient:
         """:meth:`backprop` for a batch from :meth:`check_batch` (trusted, no checks).
 
         ``check``: as for :meth:`mean_cost`.
@@ -431,7 +469,9 @@ class Network:
         for l in range(L, 0, -1):
             if l < L:
                 sigma = self.activations[l]
-                delta = (w[l + 1].T @ delta) * sigma.derivative(z[l], a[l])  # BP2
+                delta = (w[l + 1].T @ delta) * sigma.derivative(
+                    z[l], a[l]
+                )  # BP2
             nabla_b[l] = delta  # BP3
             nabla_w[l] = np.outer(delta, a[l - 1])  # BP4
             if self.weight_decay:

@@ -88,7 +88,9 @@ def counting() -> Iterator[OpCounter]:
         _active.remove(counter)
 
 
-def matmul(a: np.ndarray, b: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
+def matmul(
+    a: np.ndarray, b: np.ndarray, out: np.ndarray | None = None
+) -> np.ndarray:
     """``a @ b`` for 2-D arrays, counted by any active :class:`OpCounter`.
 
     Parameters
@@ -193,7 +195,9 @@ def gradient_macs(sizes: Sequence[int], m: int = 1) -> int:
     return forward_macs(sizes, m) + backward_macs(sizes, m)
 
 
-def finite_difference_macs(sizes: Sequence[int], m: int = 1, method: str = "central") -> int:
+def finite_difference_macs(
+    sizes: Sequence[int], m: int = 1, method: str = "central"
+) -> int:
     """MACs of a finite-difference gradient over all P parameters.
 
     ``"forward"`` (one-sided): P + 1 forward passes; ``"central"``: 2P.

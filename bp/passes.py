@@ -81,7 +81,9 @@ class Buffers:
         The largest batch the buffers will hold.
     """
 
-    def __init__(self, sizes: Sequence[int], dtype: DTypeLike, rows: int) -> None:
+    def __init__(
+        self, sizes: Sequence[int], dtype: DTypeLike, rows: int
+    ) -> None:
         width = rows * max(sizes[1:])
         self.rows = rows
         self._z: list = [None] + [np.empty((rows, n), dtype) for n in sizes[1:]]
@@ -105,12 +107,16 @@ class Buffers:
         return view
 
     def scratch(self, like: np.ndarray | None) -> np.ndarray | None:
-        assert like is not None  # (an array from these buffers, or a handed-down one)
+        assert (
+            like is not None
+        )  # (an array from these buffers, or a handed-down one)
         i = 1 if like.base is self._delta[0] else 0  # the Δ array not in use
         key = (i, like.shape)
         view = self._views.get(key)
         if view is None:
-            view = self._views[key] = self._delta[i][: like.size].reshape(like.shape)
+            view = self._views[key] = self._delta[i][: like.size].reshape(
+                like.shape
+            )
         return view
 
 
@@ -184,7 +190,9 @@ def forward(
 def _require_finite(z: np.ndarray, name: str, l: int) -> None:
     """Raise a ValueError naming the input ``name`` if Z^l has an infinity or a NaN."""
     if not np.isfinite(z).all():
-        raise ValueError(f"{name} is too large: computing with it overflows in layer {l}")
+        raise ValueError(
+            f"{name} is too large: computing with it overflows in layer {l}"
+        )
 
 
 def backward(

@@ -78,7 +78,9 @@ def backprop_multiplications(sizes: Sequence[int]) -> int:
     return sum(s[l + 1] * s[l] + s[l] for l in range(1, L))
 
 
-def path_sum_gradient(net: Network, x: ArrayLike, y: ArrayLike) -> tuple[Gradient, int]:
+def path_sum_gradient(
+    net: Network, x: ArrayLike, y: ArrayLike
+) -> tuple[Gradient, int]:
     """The gradient of one example's cost C_x, every error found by summing over paths.
 
     δ^L comes from BP1; each δ^l_j below it is the explicit sum over all
@@ -116,12 +118,20 @@ def path_sum_gradient(net: Network, x: ArrayLike, y: ArrayLike) -> tuple[Gradien
         return _path_sum_gradient(net, x[None, :], y[None, :])
 
 
-def _path_sum_gradient(net: Network, X: np.ndarray, Y: np.ndarray) -> tuple[Gradient, int]:
+def _path_sum_gradient(
+    net: Network, X: np.ndarray, Y: np.ndarray
+) -> tuple[Gradient, int]:
     L, w = net.L, net.w
-    z, a = passes.forward(net, X, check="x")  # one example as a batch of one row
+    z, a = passes.forward(
+        net, X, check="x"
+    )  # one example as a batch of one row
     z, a = [None] + [zl[0] for zl in z[1:]], [al[0] for al in a]
-    delta_L = net.cost.output_error(z[L][None], a[L][None], Y, net.activations[L])[0]  # BP1
-    sp = [None] + [net.activations[l].derivative(z[l], a[l]) for l in range(1, L)]  # σ′(z^l)
+    delta_L = net.cost.output_error(
+        z[L][None], a[L][None], Y, net.activations[L]
+    )[0]  # BP1
+    sp = [None] + [
+        net.activations[l].derivative(z[l], a[l]) for l in range(1, L)
+    ]  # σ′(z^l)
     deltas: list = [None] * (L + 1)
     deltas[L] = delta_L
     mults = 0
@@ -129,7 +139,9 @@ def _path_sum_gradient(net: Network, X: np.ndarray, Y: np.ndarray) -> tuple[Grad
         d = np.zeros(net.sizes[l], dtype=net.dtype)
         for j in range(net.sizes[l]):
             acc = 0.0
-            for path in itertools.product(*(range(n) for n in net.sizes[l + 1 :])):
+            for path in itertools.product(
+                *(range(n) for n in net.sizes[l + 1 :])
+            ):
                 p, prev = sp[l][j], j
                 for step, i in enumerate(path):
                     lp = l + 1 + step  # the layer this edge enters

@@ -42,7 +42,9 @@ from ._validation import (
 __all__ = ["Centre", "Standardise", "PCAWhiten", "rescale_for_sigmoid"]
 
 
-def _check_matrix(X: ArrayLike, argument: str = "X", n: int | None = None) -> np.ndarray:
+def _check_matrix(
+    X: ArrayLike, argument: str = "X", n: int | None = None
+) -> np.ndarray:
     """X as a finite float32/float64 array of shape (m, n), m ≥ 1 (n columns if given)."""
     arr = check_array(X, argument)
     if arr.ndim != 2 or arr.shape[0] == 0:
@@ -65,7 +67,9 @@ class _Transform:
 
     def _require_fitted(self) -> None:
         if self.n_features_ is None:
-            raise ValueError(f"{type(self).__name__} is not fitted yet: call fit(X_train) first")
+            raise ValueError(
+                f"{type(self).__name__} is not fitted yet: call fit(X_train) first"
+            )
 
     def _fitted_input(self, X: ArrayLike, n: int | None = None) -> np.ndarray:
         """X for a fitted transformation: n columns (by default as many as it was fitted on)."""
@@ -75,7 +79,9 @@ class _Transform:
     def fit(self, X: ArrayLike) -> _Transform:  # pragma: no cover - abstract
         raise NotImplementedError
 
-    def transform(self, X: ArrayLike) -> np.ndarray:  # pragma: no cover - abstract
+    def transform(
+        self, X: ArrayLike
+    ) -> np.ndarray:  # pragma: no cover - abstract
         raise NotImplementedError
 
     def fit_transform(self, X: ArrayLike) -> np.ndarray:
@@ -231,14 +237,19 @@ class PCAWhiten(_Transform):
     """
 
     def __init__(
-        self, epsilon: float = 1e-5, n_components: int | None = None, zca: bool = False
+        self,
+        epsilon: float = 1e-5,
+        n_components: int | None = None,
+        zca: bool = False,
     ) -> None:
         self.epsilon = float(check_nonnegative(epsilon, "epsilon"))
         self.zca = check_bool(zca, "zca")
         if n_components is not None:
             n_components = check_int(n_components, "n_components", minimum=1)
             if zca:
-                raise ValueError("n_components cannot be combined with zca=True")
+                raise ValueError(
+                    "n_components cannot be combined with zca=True"
+                )
         self.n_components = n_components
 
     def fit(self, X: ArrayLike) -> PCAWhiten:
@@ -271,7 +282,9 @@ class PCAWhiten(_Transform):
         self.n_features_ = n
         k = self.n_components or n
         scale = 1.0 / np.sqrt(lam[:k] + self.epsilon)
-        self._forward = (U[:, :k] * scale).astype(A.dtype)  # (n, k): Uᵀ then scale
+        self._forward = (U[:, :k] * scale).astype(
+            A.dtype
+        )  # (n, k): Uᵀ then scale
         unscale = np.sqrt(lam[:k] + self.epsilon)[:, None]
         self._backward = (U[:, :k].T * unscale).astype(A.dtype)
         if self.zca:
@@ -334,7 +347,9 @@ def rescale_for_sigmoid(
     check_real(low, "low")
     check_real(high, "high")
     if not low < high:
-        raise ValueError(f"need numbers low < high, got low={low!r}, high={high!r}")
+        raise ValueError(
+            f"need numbers low < high, got low={low!r}, high={high!r}"
+        )
     with overflow_as_error("X"):
         Xc = A - A.mean(axis=1, keepdims=True)
         s = n_std * float(Xc.std())

@@ -82,7 +82,11 @@ def inverse_time_decay(k: float = 0.1) -> Callable[[int], float]:
 
 def _is_labels(y: ArrayLike) -> bool:
     arr = np.asarray(y)
-    return arr.ndim == 1 and arr.dtype != object and np.issubdtype(arr.dtype, np.integer)
+    return (
+        arr.ndim == 1
+        and arr.dtype != object
+        and np.issubdtype(arr.dtype, np.integer)
+    )
 
 
 def evaluate(net: Network, X: ArrayLike, y: ArrayLike) -> dict:
@@ -100,21 +104,29 @@ def evaluate(net: Network, X: ArrayLike, y: ArrayLike) -> dict:
 
 
 def _evaluate(
-    net: Network, X: np.ndarray, Y: np.ndarray, labels: np.ndarray | None, check: str = "X"
+    net: Network,
+    X: np.ndarray,
+    Y: np.ndarray,
+    labels: np.ndarray | None,
+    check: str = "X",
 ) -> dict:
     """:func:`evaluate` on validated arrays (``labels``: the class labels, or None).
 
     ``check`` names X in the ValueError raised if its products overflow.
     """
     z, a = passes.forward(net, X, check=check)
-    out = {"cost": float(np.mean(net.cost.value(z[-1], a[-1], Y))) + net.penalty()}
+    out = {
+        "cost": float(np.mean(net.cost.value(z[-1], a[-1], Y))) + net.penalty()
+    }
     if labels is not None:
         out["accuracy"] = float(np.mean(a[-1].argmax(axis=1) == labels))
     return out
 
 
 # ------------------------------------------------------------------ the steps
-def _update(net: Network, step: Gradient, momentum: float, velocity: Gradient | None) -> None:
+def _update(
+    net: Network, step: Gradient, momentum: float, velocity: Gradient | None
+) -> None:
     """One SGD update in place, from ``step`` = η ∂C/∂θ."""
     for l in range(1, net.L + 1):
         if velocity is None:  # no momentum: θ ← θ − η ∂C/∂θ
@@ -131,7 +143,11 @@ def _update(net: Network, step: Gradient, momentum: float, velocity: Gradient | 
 
 
 def _gather(
-    X: np.ndarray, Y: np.ndarray, rows: np.ndarray, xb: np.ndarray, yb: np.ndarray
+    X: np.ndarray,
+    Y: np.ndarray,
+    rows: np.ndarray,
+    xb: np.ndarray,
+    yb: np.ndarray,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Copy the examples ``rows`` of (X, Y) into ``xb``, ``yb``: one shuffled mini-batch."""
     k = rows.size
@@ -255,7 +271,9 @@ def train(
         or not isinstance(momentum, (int, float))
         or not 0 <= momentum < 1
     ):
-        raise ValueError(f"momentum must be a number in [0, 1), got {momentum!r}")
+        raise ValueError(
+            f"momentum must be a number in [0, 1), got {momentum!r}"
+        )
     if early_stopping is not None:
         check_positive(early_stopping, "early_stopping", integer=True)
         if validation is None:
@@ -263,8 +281,12 @@ def train(
     if validation is not None:
         if not (isinstance(validation, tuple) and len(validation) == 2):
             raise TypeError("validation must be a tuple (X_val, y_val)")
-        X_val, Y_val = net.check_batch(*validation, x_name="validation[0]", y_name="validation[1]")
-        val_labels = np.asarray(validation[1]) if _is_labels(validation[1]) else None
+        X_val, Y_val = net.check_batch(
+            *validation, x_name="validation[0]", y_name="validation[1]"
+        )
+        val_labels = (
+            np.asarray(validation[1]) if _is_labels(validation[1]) else None
+        )
 
     rng = np.random.default_rng(seed)
     momentum = float(momentum)  # Python floats keep float32 arrays float32
@@ -274,7 +296,9 @@ def train(
     step = Gradient.zeros_like(net)
     # Shuffled examples are gathered GATHER_ROWS at a time (fewer, for wide inputs), in
     # whole mini-batches: one copy serves several small steps.
-    per_block = max(1, min(GATHER_ROWS, GATHER_BYTES // (X[0].nbytes + Y[0].nbytes)) // rows)
+    per_block = max(
+        1, min(GATHER_ROWS, GATHER_BYTES // (X[0].nbytes + Y[0].nbytes)) // rows
+    )
     block = min(m, per_block * rows)
     xb = np.empty((block, net.sizes[0]), net.dtype)
     yb = np.empty((block, net.sizes[-1]), net.dtype)
@@ -283,17 +307,34 @@ def train(
 
     for epoch in range(epochs):
         start = time.perf_counter()
-        eta = float(learning_rate * (schedule(epoch) if schedule is not None else 1.0))
+        eta = float(
+            learning_rate * (schedule(epoch) if schedule is not None else 1.0)
+        )
         order = rng.permutation(m) if shuffle else None
         # A too-large learning rate can overflow mid-epoch; silence NumPy's warnings
         # there and report divergence once, clearly, at the end of the epoch.
         with np.errstate(over="ignore", invalid="ignore"):
-            _epoch(net, X, Y, order, batch_size, eta, momentum, velocity, work, step, xb, yb)
+            _epoch(
+                net,
+                X,
+                Y,
+                order,
+                batch_size,
+                eta,
+                momentum,
+                velocity,
+                work,
+                step,
+                xb,
+                yb,
+            )
         history.seconds.append(time.perf_counter() - start)
         history.epoch.append(epoch + 1)
         history.learning_rate.append(float(eta))
         with np.errstate(over="ignore", invalid="ignore"):
-            diverged = not all(np.isfinite(p).all() for p in net.w[1:] + net.b[1:])
+            diverged = not all(
+                np.isfinite(p).all() for p in net.w[1:] + net.b[1:]
+            )
             sets = [("train", X, Y, labels, "X")] if monitor else []
             if validation is not None:
                 sets.append(("val", X_val, Y_val, val_labels, "validation[0]"))
@@ -302,9 +343,13 @@ def train(
                     break
                 try:
                     ev = _evaluate(net, X_e, Y_e, labels_e, x_name)
-                except ValueError:  # some Z^l overflowed: the inputs themselves, if in layer 1
+                except (
+                    ValueError
+                ):  # some Z^l overflowed: the inputs themselves, if in layer 1
                     passes.forward(net, X_e, end=1, check=x_name)
-                    diverged = True  # else the parameters grew too large: divergence
+                    diverged = (
+                        True  # else the parameters grew too large: divergence
+                    )
                     break
                 getattr(history, f"{name}_cost").append(ev["cost"])
                 if "accuracy" in ev:
@@ -317,7 +362,12 @@ def train(
             )
         if verbose:
             parts = [f"epoch {epoch + 1}/{epochs}", f"lr {eta:.3g}"]
-            for name in ("train_cost", "train_accuracy", "val_cost", "val_accuracy"):
+            for name in (
+                "train_cost",
+                "train_accuracy",
+                "val_cost",
+                "val_accuracy",
+            ):
                 values = getattr(history, name)
                 if len(values) == epoch + 1:
                     parts.append(f"{name} {values[-1]:.4f}")
@@ -327,7 +377,11 @@ def train(
             callback(epoch + 1, history)
         if early_stopping is not None:
             if history.val_cost[-1] < best_cost:
-                best_cost, best_params, since_best = history.val_cost[-1], net.get_params(), 0
+                best_cost, best_params, since_best = (
+                    history.val_cost[-1],
+                    net.get_params(),
+                    0,
+                )
                 history.best_epoch = epoch + 1
             else:
                 since_best += 1
