@@ -4,7 +4,7 @@
 the path sums, the naive methods, curvature and the autoencoder all call
 :func:`forward` and :func:`backward`; no other module writes the layer
 loop again. (The one other form of backpropagation in ``bp`` is
-:meth:`bp.network.Network.backprop_example`, the text's one-example
+:meth:`bp.network.Network.example_gradient`, the text's one-example
 column-vector form, kept for reading and pinned to this one by a test.)
 
 Examples are rows: a batch of m inputs is an (m, n_0) array, and for
