@@ -21,6 +21,10 @@ OUTPUT_COST = [
 ]
 
 
+# The small classifier and batch of the error tests (test_network.py, test_sgd.py).
+LABELS = np.array([0, 1, 2, 0, 1, 2])
+
+
 def make_targets(rng: np.random.Generator, output: str, cost: str, m: int, n: int) -> np.ndarray:
     """Valid targets for an output activation and cost: (m, n) floats."""
     if cost == "log_likelihood":
@@ -42,6 +46,18 @@ def make_problem(sizes, hidden, output, cost, m, seed=0, weight_decay=0.0):
     return net, X, Y
 
 
+def layered_net(hidden, output, cost, dtype=np.float64, sizes=(5, 7, 6, 4), weight_decay=0.0):
+    """A network of ``sizes`` with ``hidden`` activations below an ``output`` layer (seed 3)."""
+    return bp.Network(
+        list(sizes),
+        [hidden] * (len(sizes) - 2) + [output],
+        cost,
+        seed=3,
+        dtype=dtype,
+        weight_decay=weight_decay,
+    )
+
+
 @pytest.fixture
 def rng() -> np.random.Generator:
     return np.random.default_rng(12345)
@@ -50,3 +66,15 @@ def rng() -> np.random.Generator:
 @pytest.fixture
 def small_net() -> bp.Network:
     return bp.Network([4, 5, 3], "sigmoid", "quadratic", seed=1)
+
+
+@pytest.fixture
+def net() -> bp.Network:
+    """A 4-5-3 classifier (sigmoid, softmax, log-likelihood) for the error tests."""
+    return bp.Network([4, 5, 3], ["sigmoid", "softmax"], "log_likelihood", seed=0)
+
+
+@pytest.fixture
+def X() -> np.ndarray:
+    """Six inputs for :func:`net` (labels: ``LABELS``)."""
+    return np.random.default_rng(0).standard_normal((6, 4))

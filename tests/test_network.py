@@ -11,7 +11,7 @@ from hypothesis import given, settings
 
 import bp
 from bp.gradcheck import relative_error
-from conftest import HIDDEN, OUTPUT_COST, make_targets
+from conftest import HIDDEN, LABELS, OUTPUT_COST, make_targets
 from strategies import problems
 
 
@@ -235,19 +235,6 @@ def test_unified_messages_of_the_network():
 
 # ------------------------------------------------------------------ bad input
 # A clear error naming the argument; nothing is silently broadcast.
-
-
-LABELS = np.array([0, 1, 2, 0, 1, 2])
-
-
-@pytest.fixture
-def net():
-    return bp.Network([4, 5, 3], ["sigmoid", "softmax"], "log_likelihood", seed=0)
-
-
-@pytest.fixture
-def X():
-    return np.random.default_rng(0).standard_normal((6, 4))
 
 
 @pytest.mark.parametrize(

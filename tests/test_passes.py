@@ -13,18 +13,7 @@ import pytest
 import bp
 from bp import passes
 from bp.autodiff import network_gradient
-from conftest import HIDDEN, OUTPUT_COST, make_targets
-
-
-def _net(hidden, output, cost, dtype=np.float64, sizes=(5, 7, 6, 4), weight_decay=0.0):
-    return bp.Network(
-        list(sizes),
-        [hidden] * (len(sizes) - 2) + [output],
-        cost,
-        seed=3,
-        dtype=dtype,
-        weight_decay=weight_decay,
-    )
+from conftest import HIDDEN, OUTPUT_COST, layered_net, make_targets
 
 
 def _per_example_mean(net, X, Y):
@@ -43,7 +32,7 @@ def _per_example_mean(net, X, Y):
 @pytest.mark.parametrize("hidden", HIDDEN)
 @pytest.mark.parametrize("output,cost", OUTPUT_COST)
 def test_kernel_equals_the_one_example_form(hidden, output, cost, rng):
-    net = _net(hidden, output, cost, weight_decay=0.01)
+    net = layered_net(hidden, output, cost, weight_decay=0.01)
     X = rng.standard_normal((9, 5))
     Y = make_targets(rng, output, cost, 9, 4)
     got = net.backprop(X, Y)
@@ -53,7 +42,7 @@ def test_kernel_equals_the_one_example_form(hidden, output, cost, rng):
 
 @pytest.mark.parametrize("output,cost", OUTPUT_COST)
 def test_kernel_equals_the_autodiff_engine(output, cost, rng):
-    net = _net("tanh", output, cost, weight_decay=0.02)
+    net = layered_net("tanh", output, cost, weight_decay=0.02)
     X = rng.standard_normal((6, 5))
     Y = make_targets(rng, output, cost, 6, 4)
     np.testing.assert_allclose(
@@ -65,7 +54,7 @@ def test_kernel_equals_the_autodiff_engine(output, cost, rng):
 @pytest.mark.parametrize("output,cost", OUTPUT_COST)
 def test_buffers_and_scale_give_the_same_gradient(hidden, output, cost, rng):
     """Buffers larger than the batch, reused for batches of other sizes, and η folded into δ^L."""
-    net = _net(hidden, output, cost, weight_decay=0.01)
+    net = layered_net(hidden, output, cost, weight_decay=0.01)
     work = passes.Buffers(net.sizes, net.dtype, 12)
     for m in (9, 3, 12):
         X, _ = net.check_batch(rng.standard_normal((m, 5)))
@@ -98,7 +87,7 @@ def test_segments_hand_down_the_error(rng):
 
 
 def test_forward_of_a_segment_starts_from_its_input(rng):
-    net = _net("sigmoid", "softmax", "log_likelihood")
+    net = layered_net("sigmoid", "softmax", "log_likelihood")
     X = rng.standard_normal((4, 5))
     _, a = passes.forward(net, X)
     z2, a2 = passes.forward(net, a[1], start=1)
@@ -108,7 +97,7 @@ def test_forward_of_a_segment_starts_from_its_input(rng):
 
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
 def test_buffers_keep_the_dtype(dtype, rng):
-    net = _net("sigmoid", "softmax", "log_likelihood", dtype=dtype)
+    net = layered_net("sigmoid", "softmax", "log_likelihood", dtype=dtype)
     work = passes.Buffers(net.sizes, net.dtype, 8)
     X, Y = net.check_batch(rng.random((8, 5)), rng.integers(0, 4, 8))
     z, a = passes.forward(net, X, work=work)

@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 
 import bp
+from conftest import LABELS, layered_net
 
 
 @pytest.fixture(scope="module")
@@ -127,15 +128,6 @@ def test_evaluate_returns_cost_and_accuracy(digits):
 
 
 # ------------------------------------------------ what a step computes, and its memory
-def _net(hidden, output, cost, dtype=np.float64, sizes=(5, 7, 6, 4), weight_decay=0.0):
-    return bp.Network(
-        list(sizes),
-        [hidden] * (len(sizes) - 2) + [output],
-        cost,
-        seed=3,
-        dtype=dtype,
-        weight_decay=weight_decay,
-    )
 
 
 @pytest.mark.parametrize("momentum", [0.0, 0.7])
@@ -146,7 +138,7 @@ def test_shuffled_epoch_equals_backprop_and_update_by_hand(momentum, weight_deca
     The reference takes each batch's gradient from the text's one-example form
     (``Network.example_gradient``), not from the kernel that ``bp.train`` runs.
     """
-    net = _net("sigmoid", "softmax", "log_likelihood", weight_decay=weight_decay)
+    net = layered_net("sigmoid", "softmax", "log_likelihood", weight_decay=weight_decay)
     reference = net.copy()
     X = rng.standard_normal((23, 5))
     y = rng.integers(0, 4, size=23)
@@ -183,7 +175,7 @@ def test_shuffled_epoch_equals_backprop_and_update_by_hand(momentum, weight_deca
 @pytest.mark.parametrize("hidden", ["sigmoid", "tanh", "relu"])
 def test_float32_stays_float32(hidden, rng):
     """No silent promotion: a float32 network trains in float32 (even with a float64 rate)."""
-    net = _net(hidden, "softmax", "log_likelihood", dtype=np.float32)
+    net = layered_net(hidden, "softmax", "log_likelihood", dtype=np.float32)
     X = rng.random((20, 5)).astype(np.float32)
     y = rng.integers(0, 4, size=20)
     bp.train(
@@ -197,7 +189,7 @@ def test_float32_stays_float32(hidden, rng):
         monitor=False,
     )
     assert all(p.dtype == np.float32 for p in net.w[1:] + net.b[1:])
-    reference = _net(hidden, "softmax", "log_likelihood", dtype=np.float64)
+    reference = layered_net(hidden, "softmax", "log_likelihood", dtype=np.float64)
     bp.train(
         reference,
         X.astype(np.float64),
@@ -253,19 +245,6 @@ def test_training_memory_is_parameters_gradients_and_work_arrays(rng):
 # --- bad arguments: a clear error naming them; divergence is reported ----------------
 
 
-LABELS = np.array([0, 1, 2, 0, 1, 2])
-
-
-@pytest.fixture
-def net():
-    return bp.Network([4, 5, 3], ["sigmoid", "softmax"], "log_likelihood", seed=0)
-
-
-@pytest.fixture
-def X():
-    return np.random.default_rng(0).standard_normal((6, 4))
-
-
 @pytest.mark.parametrize(
     ("kwargs", "error", "match"),
     [
@@ -302,7 +281,7 @@ def test_gathering_several_batches_at_once_changes_no_number(gather_rows, rng, m
     batches in the same order, so bit for bit the same parameters."""
     X = rng.standard_normal((23, 5))
     y = rng.integers(0, 4, size=23)
-    nets = [_net("sigmoid", "softmax", "log_likelihood") for _ in range(2)]
+    nets = [layered_net("sigmoid", "softmax", "log_likelihood") for _ in range(2)]
     bp.train(nets[0], X, y, epochs=2, batch_size=5, seed=4, monitor=False)
     monkeypatch.setattr(bp.sgd, "GATHER_ROWS", gather_rows)
     bp.train(nets[1], X, y, epochs=2, batch_size=5, seed=4, monitor=False)
