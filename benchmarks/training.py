@@ -46,6 +46,9 @@ from bp import measure, opcount
 HERE = Path(__file__).resolve().parent
 ORDER = ("torch", "bp", "bare", "sklearn", "products")  # bp follows torch when listed
 CALL_SECONDS = 0.25
+# Untimed wait before each contender's turn: the previous contender's BLAS/OpenMP threads
+# spin for up to about 0.2 s after its call (on the same cores, from its own process).
+PAUSE_SECONDS = 0.25
 ROUNDS = {"full": 6, "one": 4, "quick": 2}  # rounds at the full thread count, at 1, --quick
 OLD_CONFIGS = ("small", "medium-32", "medium-256", "large")  # the targets of the 1-thread table
 
@@ -118,7 +121,7 @@ def run_config(cfg, dtype: str, workers: dict, rounds: int, peak: float, quick: 
             1, round((CALL_SECONDS / (2 if quick else 1)) / (time.perf_counter() - t0))
         )
     calls = {k: (lambda w=w, n=per_call[k]: w.run(n)) for k, w in workers.items()}
-    t = measure.time_interleaved(calls, repeat=rounds, clock="wall")
+    t = measure.time_interleaved(calls, repeat=rounds, clock="wall", pause=PAUSE_SECONDS)
     n = make_data(cfg, np.float32)[0].shape[0]
     flops = epoch_flops(cfg.sizes, n, cfg.batch)
     epoch = {k: measure.Timing(t[k].times / per_call[k]) for k in workers}
@@ -289,7 +292,8 @@ def run(
         "peak_size": PEAK_SIZE,
         "contenders": names,
         "isolation": "each contender in its own worker process; "
-        "libraries keep their default thread wait policies",
+        "libraries keep their default thread wait policies; an untimed pause before each turn",
+        "pause_seconds": PAUSE_SECONDS,
         "load_average_at_start": list(os.getloadavg()),
         "tables": [],
     }

@@ -127,6 +127,7 @@ def time_interleaved(
     repeat: int = 5,
     number: int | Mapping[str, int] = 1,
     clock: str = "wall",
+    pause: float = 0.0,
 ) -> dict[str, Timing]:
     """Time several functions in turn, round after round.
 
@@ -148,6 +149,12 @@ def time_interleaved(
         (``time.process_time``), which leaves out the moments when other
         programs had the core: steadier on a busy machine, and equal to the
         elapsed time on an idle one for single-threaded work.
+    pause : float
+        Seconds to wait, untimed, before each function's turn (≥ 0). The
+        thread pools of BLAS and OpenMP libraries keep spinning for a while
+        after a parallel call (OpenBLAS about 0.1 s, Intel's OpenMP 0.2 s by
+        default), on the cores the next function needs, even from another
+        process; a pause lets them go to sleep first.
 
     Returns
     -------
@@ -157,8 +164,8 @@ def time_interleaved(
     Raises
     ------
     TypeError, ValueError
-        Unless ``repeat`` and every ``number`` are positive integers and
-        ``clock`` is "wall" or "process".
+        Unless ``repeat`` and every ``number`` are positive integers,
+        ``clock`` is "wall" or "process" and ``pause`` is a number ≥ 0.
 
     Examples
     --------
@@ -176,10 +183,13 @@ def time_interleaved(
         )
         for k in names
     }
+    pause = check_real(pause, "pause", low=0.0)
     times: dict[str, list[float]] = {k: [] for k in names}
     for r in range(repeat):
         for k in names if r % 2 == 0 else reversed(names):
             f, n = functions[k], counts[k]
+            if pause:
+                time.sleep(pause)
             t0 = now()
             for _ in range(n):
                 f()

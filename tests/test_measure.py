@@ -213,3 +213,28 @@ def test_cache_sizes_are_positive_and_grow_with_the_level():
     assert all(isinstance(v, int) and v > 0 for v in sizes.values())
     levels = sorted(sizes)
     assert [sizes[k] for k in levels] == sorted(sizes[k] for k in levels)
+
+
+def test_time_interleaved_pauses_before_each_turn(monkeypatch):
+    """A pause (time.sleep) comes before every turn, outside the timed calls."""
+    events: list[str] = []
+    monkeypatch.setattr(measure.time, "sleep", lambda s: events.append(f"sleep {s}"))
+    measure.time_interleaved(
+        {"a": lambda: events.append("a"), "b": lambda: events.append("b")},
+        repeat=2,
+        number={"a": 2, "b": 1},
+        pause=0.05,
+    )
+    assert events == ["sleep 0.05", "a", "a", "sleep 0.05", "b"] + [
+        "sleep 0.05",
+        "b",
+        "sleep 0.05",
+        "a",
+        "a",
+    ]
+
+
+@pytest.mark.parametrize(("bad", "error"), [(-0.1, ValueError), ("1", TypeError)])
+def test_time_interleaved_rejects_a_bad_pause(bad, error):
+    with pytest.raises(error, match="pause"):
+        measure.time_interleaved({"a": lambda: None}, pause=bad)
