@@ -60,30 +60,30 @@ def tanh_net(sizes):
 # fit ranges are given there: below them the fixed cost per NumPy call is a large
 # share of a pass; their top is the chapter's time budget for the slow methods.
 FAMILIES = {
-    "1–h–1": dict(
-        sizes=lambda h: [1, h, 1],
-        m=2000,
-        x=[8, 11, 16, 23, 32, 45, 64, 91, 128, 181, 256, 512, 1024, 2048, 4096, 8192],
-        slow=181,
-        fit=(16, 64),
-        rivals=["finite differences", "forward mode per parameter", "forward mode per neuron"],
-    ),
-    "n–n–n": dict(
-        sizes=lambda n: [n, n, n],
-        m=256,
-        x=[8, 11, 16, 23, 32, 45, 64, 91, 128, 181, 256, 362, 512],
-        slow=181,
-        fit=(16, 91),
-        rivals=["forward mode per neuron"],
-    ),
-    "depth": dict(
-        sizes=lambda L: [32] * (L + 1),
-        m=256,
-        x=[1, 2, 3, 4, 6, 8, 11, 16, 23, 32, 64, 128],
-        slow=23,
-        fit=(2, 11),
-        rivals=["forward mode per neuron"],
-    ),
+    "1–h–1": {
+        "sizes": lambda h: [1, h, 1],
+        "m": 2000,
+        "x": [8, 11, 16, 23, 32, 45, 64, 91, 128, 181, 256, 512, 1024, 2048, 4096, 8192],
+        "slow": 181,
+        "fit": (16, 64),
+        "rivals": ["finite differences", "forward mode per parameter", "forward mode per neuron"],
+    },
+    "n–n–n": {
+        "sizes": lambda n: [n, n, n],
+        "m": 256,
+        "x": [8, 11, 16, 23, 32, 45, 64, 91, 128, 181, 256, 362, 512],
+        "slow": 181,
+        "fit": (16, 91),
+        "rivals": ["forward mode per neuron"],
+    },
+    "depth": {
+        "sizes": lambda L: [32] * (L + 1),
+        "m": 256,
+        "x": [1, 2, 3, 4, 6, 8, 11, 16, 23, 32, 64, 128],
+        "slow": 23,
+        "fit": (2, 11),
+        "rivals": ["forward mode per neuron"],
+    },
 }
 METHODS = {
     "backprop": lambda net, X, Y: net.backprop(X, Y),
@@ -128,7 +128,7 @@ def timing_families(quick: bool) -> dict:
         xs = [x for x in d["x"] if lo <= x <= hi]
         W = [opcount.n_weights(d["sizes"](x)) for x in xs]
 
-        def counted(name):
+        def counted(name, d=d, xs=xs):
             return np.array([COUNTS[name](d["sizes"](x), d["m"]) for x in xs])
 
         slopes, ratio_slopes, times = {}, {}, {}
@@ -176,7 +176,10 @@ def gradient_forward_ratio(quick: bool) -> dict:
         net = bp.Network(sizes, ["relu"] * (len(sizes) - 2) + ["identity"], "quadratic", seed=0)
         X, Y = rng.standard_normal((m, sizes[0])), rng.standard_normal((m, sizes[-1]))
         t = measure.time_interleaved(
-            {"forward": lambda: net.feedforward(X), "gradient": lambda: net.backprop(X, Y)},
+            {
+                "forward": lambda net=net, X=X: net.feedforward(X),
+                "gradient": lambda net=net, X=X, Y=Y: net.backprop(X, Y),
+            },
             repeat=3 if quick else ROUNDS,
             clock="process",
         )
@@ -245,8 +248,8 @@ def jacobians(quick: bool) -> dict:
             f, x0 = make(n, m), rng.standard_normal(n)
             t = measure.time_interleaved(
                 {
-                    "forward": lambda: ad.jacobian_forward(f, x0),
-                    "reverse": lambda: ad.jacobian_reverse(f, x0),
+                    "forward": lambda f=f, x0=x0: ad.jacobian_forward(f, x0),
+                    "reverse": lambda f=f, x0=x0: ad.jacobian_reverse(f, x0),
                 },
                 repeat=3,
                 clock="process",

@@ -36,14 +36,22 @@ try:  # the book's build has myst-nb; a plain Jupyter may not
 except ImportError:  # pragma: no cover - outside the build, show the value instead
     from IPython.display import display as _display
 
-    def glue(name: str, variable: Any, display: bool = True) -> None:  # noqa: D103
+    def glue(name: str, variable: Any, display: bool = True) -> None:
         if display:
             _display(variable)
 
 
 __all__ = [
-    "ClaimError", "claim", "glue", "glue_number", "label_ends", "number", "one_blas_thread",
-    "sci", "verdict", "word",
+    "ClaimError",
+    "claim",
+    "glue",
+    "glue_number",
+    "label_ends",
+    "number",
+    "one_blas_thread",
+    "sci",
+    "verdict",
+    "word",
 ]
 
 plt.rcParams.update(
@@ -213,8 +221,15 @@ def label_ends(ax: Any, lines: Any = None, fontsize: float = 10) -> None:
     for i in range(len(pos) - 1, -1, -1):  # then down again from the top edge
         pos[i] = min(pos[i], 1.0 if i == len(pos) - 1 else pos[i + 1] - gap)
     for p, i in zip(pos, order):
-        ax.text(1.02, p, lines[i].get_label(), transform=ax.transAxes, va="center",
-                color=lines[i].get_color(), fontsize=fontsize)
+        ax.text(
+            1.02,
+            p,
+            lines[i].get_label(),
+            transform=ax.transAxes,
+            va="center",
+            color=lines[i].get_color(),
+            fontsize=fontsize,
+        )
 
 
 def one_blas_thread() -> contextlib.AbstractContextManager[Any]:

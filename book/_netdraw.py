@@ -36,7 +36,9 @@ Node = tuple[int, int]  # (layer l, neuron j), j from 1
 Edge = tuple[int, int, int]  # (layer l, j, k): w^l_{jk}, from (l-1, k) to (l, j)
 
 
-def positions(sizes: Sequence[int], dx: float = 3.0, dy: float = 1.6) -> dict[Node, tuple[float, float]]:
+def positions(
+    sizes: Sequence[int], dx: float = 3.0, dy: float = 1.6
+) -> dict[Node, tuple[float, float]]:
     """Centre of every neuron: layer l at x = l·dx, each layer centred vertically."""
     pos = {}
     for l, n in enumerate(sizes):
@@ -128,12 +130,14 @@ def draw_network(
                 strong = (l, j, k) in highlight
                 ax.add_patch(
                     FancyArrowPatch(
-                        start, end,
+                        start,
+                        end,
                         arrowstyle="-|>" if direction != "none" else "-",
                         mutation_scale=16 if strong else 14,
                         color=(highlight_color or color) if strong else line_color,
                         lw=3.0 if strong else 1.3,
-                        shrinkA=radius * 72 / 2.2, shrinkB=radius * 72 / 2.2,
+                        shrinkA=radius * 72 / 2.2,
+                        shrinkB=radius * 72 / 2.2,
                         zorder=1.5 if strong else 1,
                     )
                 )
@@ -145,21 +149,43 @@ def draw_network(
                         t = edge_label_at
                     x = start[0] + t * (end[0] - start[0])
                     y = start[1] + t * (end[1] - start[1])
-                    ax.text(x, y, text, ha="center", va="center", fontsize=fontsize - 1,
-                            color=(highlight_color or color) if (l, j, k) in highlight
-                            else "black", zorder=3,
-                            bbox=dict(boxstyle="round,pad=0.15", fc="white", ec="none"))
+                    ax.text(
+                        x,
+                        y,
+                        text,
+                        ha="center",
+                        va="center",
+                        fontsize=fontsize - 1,
+                        color=(highlight_color or color) if (l, j, k) in highlight else "black",
+                        zorder=3,
+                        bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none"},
+                    )
     for (l, j), (x, y) in pos.items():
         ax.add_patch(Circle((x, y), radius, fc="white", ec="black", lw=1.4, zorder=2))
         if (l, j) in node_text:
-            ax.text(x, y, node_text[(l, j)], ha="center", va="center", fontsize=fontsize,
-                    zorder=4)
+            ax.text(x, y, node_text[(l, j)], ha="center", va="center", fontsize=fontsize, zorder=4)
         if (l, j) in below_text:
-            ax.text(x, y - radius - 0.12, below_text[(l, j)], ha="center", va="top",
-                    fontsize=fontsize - 1, color=below_color, zorder=4)
+            ax.text(
+                x,
+                y - radius - 0.12,
+                below_text[(l, j)],
+                ha="center",
+                va="top",
+                fontsize=fontsize - 1,
+                color=below_color,
+                zorder=4,
+            )
         if (l, j) in above_text:
-            ax.text(x, y + radius + 0.1, above_text[(l, j)], ha="center", va="bottom",
-                    fontsize=fontsize - 1, color="black", zorder=4)
+            ax.text(
+                x,
+                y + radius + 0.1,
+                above_text[(l, j)],
+                ha="center",
+                va="bottom",
+                fontsize=fontsize - 1,
+                color="black",
+                zorder=4,
+            )
     if layer_titles is not None:
         top = max(y for _, y in pos.values()) + radius + (1.0 if above_text else 0.35)
         for l, title in enumerate(layer_titles):
@@ -172,8 +198,9 @@ def draw_network(
     ax.set_xlim(min(xs) - 1.2, max(xs) + 1.2)
     top = 0.9 if layer_titles else 0.4
     top += 0.65 if above_text else 0.0
-    ax.set_ylim(min(ys) - radius - (1.0 if below_text or not above_text else 0.5),
-                max(ys) + radius + top)
+    ax.set_ylim(
+        min(ys) - radius - (1.0 if below_text or not above_text else 0.5), max(ys) + radius + top
+    )
     return pos
 
 
@@ -190,8 +217,7 @@ def example_network():
     import bp
 
     net = bp.Network([2, 2, 1], "sigmoid", "quadratic")
-    net.w[1] = np.array([[0.5, -0.25],
-                         [-0.5, 0.75]])
+    net.w[1] = np.array([[0.5, -0.25], [-0.5, 0.75]])
     net.b[1] = np.array([0.5, 0.0])
     net.w[2] = np.array([[1.5, -1.0]])
     net.b[2] = np.array([0.25])
@@ -200,14 +226,23 @@ def example_network():
     return net, x, y
 
 
-def _matrix(ax: Axes, x: float, y: float, rows: int, cols: int, fill: str, label: str,
-            unit: float) -> None:
+def _matrix(
+    ax: Axes, x: float, y: float, rows: int, cols: int, fill: str, label: str, unit: float
+) -> None:
     """A rows × cols matrix drawn to scale, top left at (x, y), named above, shape beside."""
-    ax.add_patch(Rectangle((x, y - rows * unit), cols * unit, rows * unit, fc=fill,
-                           ec="black", lw=0.8))
+    ax.add_patch(
+        Rectangle((x, y - rows * unit), cols * unit, rows * unit, fc=fill, ec="black", lw=0.8)
+    )
     ax.text(x, y + 0.08, label, ha="left", va="bottom", fontsize=12)
-    ax.text(x + cols * unit + 0.15, y - rows * unit / 2, f"{rows}×{cols}", ha="left",
-            va="center", fontsize=11, color="#333333")
+    ax.text(
+        x + cols * unit + 0.15,
+        y - rows * unit / 2,
+        f"{rows}×{cols}",
+        ha="left",
+        va="center",
+        fontsize=11,
+        color="#333333",
+    )
 
 
 def draw_bracketings(sizes: Sequence[int], unit: float = 0.26) -> Figure:
@@ -249,8 +284,7 @@ def draw_bracketings(sizes: Sequence[int], unit: float = 0.26) -> Figure:
     frac = 3.0 / (3.0 + 0.42 * total_h)
     ax0 = fig.add_axes((0.0, 1 - frac, 1.0, frac))
     titles = ["input"] + [f"layer {l}" for l in range(1, L)] + ["output"]
-    draw_network(ax0, sizes, direction="none", fontsize=11, layer_titles=titles,
-                 radius=0.38)
+    draw_network(ax0, sizes, direction="none", fontsize=11, layer_titles=titles, radius=0.38)
     factors = [(d_theta, sizes[1], P1)]
     factors += [(f"$J^{l}$", sizes[l], sizes[l - 1]) for l in range(2, L + 1)]
     factors += [(rf"$(\delta^{L}){T}$", 1, sizes[L])]
@@ -258,8 +292,7 @@ def draw_bracketings(sizes: Sequence[int], unit: float = 0.26) -> Figure:
     top = max(y for _, y in positions(sizes).values())
     for i, (label, rows, cols) in enumerate(factors):
         x = 1.5 + 3.0 * i - (0.3 if i == L else 0.0)
-        ax0.text(x, low - 1.4, f"{label}\n{rows}×{cols}", ha="center", va="center",
-                 fontsize=12)
+        ax0.text(x, low - 1.4, f"{label}\n{rows}×{cols}", ha="center", va="center", fontsize=12)
     ax0.set_ylim(low - 2.3, top + 1.3)
     ax0.set_xlim(-1.5, 3.0 * L + 1.8)
 
@@ -267,21 +300,40 @@ def draw_bracketings(sizes: Sequence[int], unit: float = 0.26) -> Figure:
     ax.set_aspect("equal")
     ax.axis("off")
     for x0, title, steps, colour, fill in (
-        (0.0, "from the output end:\none row per layer\n(backpropagation)", reverse,
-         BACKWARD, "#f3d9d3"),
-        (col_w + 0.6, "from the input end:\none column per parameter\n(forward mode)",
-         forward, FORWARD, "#d6e2f5"),
+        (
+            0.0,
+            "from the output end:\none row per layer\n(backpropagation)",
+            reverse,
+            BACKWARD,
+            "#f3d9d3",
+        ),
+        (
+            col_w + 0.6,
+            "from the input end:\none column per parameter\n(forward mode)",
+            forward,
+            FORWARD,
+            "#d6e2f5",
+        ),
     ):
-        ax.text(x0, total_h, title, ha="left", va="top", fontsize=12, fontweight="bold",
-                color=colour)
+        ax.text(
+            x0, total_h, title, ha="left", va="top", fontsize=12, fontweight="bold", color=colour
+        )
         y = total_h - 2.1
         for i, (label, rows, cols, factor) in enumerate(steps):
             if i:
-                ax.add_patch(FancyArrowPatch((x0 + 0.4, y + 0.95), (x0 + 0.4, y + 0.35),
-                                             arrowstyle="-|>", mutation_scale=12,
-                                             color=colour, lw=1.4))
-                ax.text(x0 + 0.7, y + 0.65, factor, ha="left", va="center", fontsize=12,
-                        color=colour)
+                ax.add_patch(
+                    FancyArrowPatch(
+                        (x0 + 0.4, y + 0.95),
+                        (x0 + 0.4, y + 0.35),
+                        arrowstyle="-|>",
+                        mutation_scale=12,
+                        color=colour,
+                        lw=1.4,
+                    )
+                )
+                ax.text(
+                    x0 + 0.7, y + 0.65, factor, ha="left", va="center", fontsize=12, color=colour
+                )
             _matrix(ax, x0, y - 0.45, rows, cols, fill, label, unit)
             y -= heights[i] + 1.55
     ax.set_xlim(-0.2, 2 * col_w + 0.8)
@@ -315,9 +367,15 @@ def _example_values(net, x, y) -> dict:
 
 # Where the labels of a 2–2–1 network's edges sit, measured from the input end: the
 # straight edges in the middle, the crossing ones near the inputs, away from the crossing.
-_FROM_INPUT = {(1, 1, 1): 0.5, (1, 2, 2): 0.5, (1, 1, 2): 0.3, (1, 2, 1): 0.3,
-               (2, 1, 1): 0.5, (2, 1, 2): 0.5}
-_SIZE = dict(radius=0.9, dx=5.6, dy=3.6, fontsize=16)
+_FROM_INPUT = {
+    (1, 1, 1): 0.5,
+    (1, 2, 2): 0.5,
+    (1, 1, 2): 0.3,
+    (1, 2, 1): 0.3,
+    (2, 1, 1): 0.5,
+    (2, 1, 2): 0.5,
+}
+_SIZE = {"radius": 0.9, "dx": 5.6, "dy": 3.6, "fontsize": 16}
 
 
 def draw_forward_example(net, x) -> Figure:
@@ -339,15 +397,30 @@ def draw_forward_example(net, x) -> Figure:
     for k, t in enumerate(x, start=1):
         node[(0, k)] = f"$x_{k}{{=}}{float(t):g}$".replace("-", "\u2212")
     above = {key: f"$z = {_dec(z)}$" for key, z in v["z"].items()}
-    below = {(l, j): f"$b = {float(net.b[l][j - 1]):g}$".replace("-", "\u2212")
-             for l in (1, 2) for j in range(1, net.sizes[l] + 1)}
-    edges = {(l, j, k): f"${float(net.w[l][j - 1, k - 1]):g}$".replace("-", "\u2212")
-             for l in (1, 2) for j in range(1, net.sizes[l] + 1)
-             for k in range(1, net.sizes[l - 1] + 1)}
+    below = {
+        (l, j): f"$b = {float(net.b[l][j - 1]):g}$".replace("-", "\u2212")
+        for l in (1, 2)
+        for j in range(1, net.sizes[l] + 1)
+    }
+    edges = {
+        (l, j, k): f"${float(net.w[l][j - 1, k - 1]):g}$".replace("-", "\u2212")
+        for l in (1, 2)
+        for j in range(1, net.sizes[l] + 1)
+        for k in range(1, net.sizes[l - 1] + 1)
+    }
     fig, ax = plt.subplots(figsize=(7.2, 4.6))
-    draw_network(ax, net.sizes, node_text=node, above_text=above, below_text=below,
-                 below_color="black", edge_text=edges, edge_label_at=_FROM_INPUT,
-                 layer_titles=["input $x$", "hidden $a^1$", "output $a^2$"], **_SIZE)
+    draw_network(
+        ax,
+        net.sizes,
+        node_text=node,
+        above_text=above,
+        below_text=below,
+        below_color="black",
+        edge_text=edges,
+        edge_label_at=_FROM_INPUT,
+        layer_titles=["input $x$", "hidden $a^1$", "output $a^2$"],
+        **_SIZE,
+    )
     fig.tight_layout()
     return fig
 
@@ -379,10 +452,18 @@ def draw_backward_example(net, x, y) -> Figure:
                 g = v["a"][(l - 1, k)] * v["delta"][(l, j)]
                 edges[(l, j, k)] = f"${_dec(g)}$"
     fig, ax = plt.subplots(figsize=(7.2, 4.6))
-    draw_network(ax, net.sizes, node_text=node, above_text=above, below_text=below,
-                 edge_text=edges, direction="backward",
-                 edge_label_at={e: 1 - t for e, t in _FROM_INPUT.items()},
-                 layer_titles=["input $x$", "hidden", "output"], **_SIZE)
+    draw_network(
+        ax,
+        net.sizes,
+        node_text=node,
+        above_text=above,
+        below_text=below,
+        edge_text=edges,
+        direction="backward",
+        edge_label_at={e: 1 - t for e, t in _FROM_INPUT.items()},
+        layer_titles=["input $x$", "hidden", "output"],
+        **_SIZE,
+    )
     fig.tight_layout()
     return fig
 
@@ -391,11 +472,18 @@ if __name__ == "__main__":  # a quick look: python book/_netdraw.py out.png
     import sys
 
     fig, axes = plt.subplots(1, 2, figsize=(11, 3.6))
-    draw_network(axes[0], [2, 2, 1], node_text={(0, 1): "$x_1$", (0, 2): "$x_2$"},
-                 edge_text={(1, 1, 1): "$w^1_{11}$", (2, 1, 2): "$w^2_{12}$"},
-                 layer_titles=["$l=0$", "$l=1$", "$l=2$"])
-    draw_network(axes[1], [2, 2, 1], direction="backward",
-                 below_text={(2, 1): r"$\delta^2_1$", (1, 1): r"$\delta^1_1$"},
-                 edge_text={(2, 1, 1): r"$a^1_1\delta^2_1$"})
-    fig.savefig(sys.argv[1] if len(sys.argv) > 1 else "netdraw.png", dpi=150,
-                bbox_inches="tight")
+    draw_network(
+        axes[0],
+        [2, 2, 1],
+        node_text={(0, 1): "$x_1$", (0, 2): "$x_2$"},
+        edge_text={(1, 1, 1): "$w^1_{11}$", (2, 1, 2): "$w^2_{12}$"},
+        layer_titles=["$l=0$", "$l=1$", "$l=2$"],
+    )
+    draw_network(
+        axes[1],
+        [2, 2, 1],
+        direction="backward",
+        below_text={(2, 1): r"$\delta^2_1$", (1, 1): r"$\delta^1_1$"},
+        edge_text={(2, 1, 1): r"$a^1_1\delta^2_1$"},
+    )
+    fig.savefig(sys.argv[1] if len(sys.argv) > 1 else "netdraw.png", dpi=150, bbox_inches="tight")

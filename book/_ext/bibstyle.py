@@ -28,11 +28,11 @@ from typing import Any
 import pybtex.plugin
 from pybtex.database import Entry, Person
 from pybtex.richtext import Text
+from pybtex.style.formatting import toplevel
 from pybtex.style.formatting.plain import Style as PlainStyle
+from pybtex.style.formatting.unsrt import date
 from pybtex.style.labels import BaseLabelStyle
 from pybtex.style.sorting import BaseSortingStyle
-from pybtex.style.formatting import toplevel
-from pybtex.style.formatting.unsrt import date
 from pybtex.style.template import field, first_of, node, optional_field, sentence
 from sphinx.application import Sphinx
 from sphinxcontrib.bibtex.plugin import register_plugin as register_referencing_plugin
@@ -90,9 +90,7 @@ class AuthorYearLabelStyle(BaseLabelStyle):
 
     def format_labels(self, sorted_entries: Iterable[Entry]) -> Iterator[str]:
         entries = list(sorted_entries)
-        bases = [
-            f"{author_label(e)}{_YEAR_SEP}{e.fields.get('year', 'n.d.')}" for e in entries
-        ]
+        bases = [f"{author_label(e)}{_YEAR_SEP}{e.fields.get('year', 'n.d.')}" for e in entries]
         count = Counter(bases)
         seen: Counter[str] = Counter()
         for base in bases:

@@ -46,6 +46,7 @@ import os
 import re
 import shutil
 import subprocess
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -62,21 +63,27 @@ NODE_MODULES_ENV = "BP_MATHJAX_NODE_MODULES"
 FONT_DIR = "_static/mathjax/output/chtml/fonts/woff-v2"
 
 INLINE = re.compile(
-    r'<span class="math notranslate nohighlight">\\\((?P<tex>.*?)\\\)</span>(?P<punct>[.,;:!?)\]]*)',
+    r'<span class="math notranslate nohighlight">\\\((?P<tex>.*?)\\\)</span>'
+    r"(?P<punct>[.,;:!?)\]]*)",
     re.S,
 )
 DISPLAY = re.compile(
-    r'(?P<open><div class="math notranslate nohighlight"[^>]*>\s*(?:<span class="eqno">.*?</span>)?)'
+    r'(?P<open><div class="math notranslate nohighlight"[^>]*>\s*'
+    r'(?:<span class="eqno">.*?</span>)?)'
     r"(?P<tex>.*?)(?P<close></div>)",
     re.S,
 )
 MATHJAX_SCRIPTS = re.compile(
-    r'\s*<script>window\.MathJax = .*?</script>|\s*<script defer="defer" src="[^"]*mathjax/[^"]*"></script>'
+    r"\s*<script>window\.MathJax = .*?</script>"
+    r'|\s*<script defer="defer" src="[^"]*mathjax/[^"]*"></script>'
 )
 SEARCH_SCRIPTS = re.compile(
-    r'\s*<script src="[^"]*(?:_static/searchtools\.js|_static/language_data\.js|searchindex\.js)"></script>'
+    r'\s*<script src="[^"]*'
+    r'(?:_static/searchtools\.js|_static/language_data\.js|searchindex\.js)"></script>'
 )
-FONTAWESOME = re.compile(r'<script defer src="(?P<prefix>[^"]*)_static/scripts/fontawesome\.js[^"]*"></script>')
+FONTAWESOME = re.compile(
+    r'<script defer src="(?P<prefix>[^"]*)_static/scripts/fontawesome\.js[^"]*"></script>'
+)
 ICON_CLASS = re.compile(r'class="(?P<classes>[^"]*\bfa-[^"]*)"')
 
 
@@ -142,7 +149,11 @@ def prerender_math(files: dict[Path, str], outdir: Path, flat: bool = False) -> 
     if not pages:
         return files
     rendered = _render(pages, font_urls)
-    errors = [f"{Path(page).relative_to(outdir)}: {e}" for page, r in rendered.items() for e in r["errors"]]
+    errors = [
+        f"{Path(page).relative_to(outdir)}: {e}"
+        for page, r in rendered.items()
+        for e in r["errors"]
+    ]
     if errors:
         raise ExtensionError("lean_pages: MathJax could not typeset:\n" + "\n".join(errors))
 
@@ -152,13 +163,13 @@ def prerender_math(files: dict[Path, str], outdir: Path, flat: bool = False) -> 
         markup = iter(result["html"])
         text = files[path]
 
-        def inline(m: re.Match[str]) -> str:
+        def inline(m: re.Match[str], markup: Iterator[str] = markup) -> str:
             math = f'<span class="math notranslate nohighlight">{next(markup)}</span>'
             # The formula and a punctuation mark right after it break as one word.
             return f'<span class="bp-nobreak">{math}{m["punct"]}</span>' if m["punct"] else math
 
         text = INLINE.sub(inline, text)
-        text = DISPLAY.sub(lambda m: f"{m['open']}{next(markup)}{m['close']}", text)
+        text = DISPLAY.sub(lambda m, markup=markup: f"{m['open']}{next(markup)}{m['close']}", text)
         assert next(markup, None) is None, f"{path}: math elements out of step"
         text = MATHJAX_SCRIPTS.sub("", text)
         style = f'<style id="MJX-CHTML-styles">\n{result["css"]}\n</style>\n'
@@ -194,7 +205,12 @@ def _icons_used(texts: list[str]) -> set[tuple[str, str]]:
             classes = m["classes"].split()
             pack = next((PACK_OF_CLASS[c] for c in classes if c in PACK_OF_CLASS), "fas")
             for c in classes:
-                if c.startswith("fa-") and c not in {"fa-lg", "fa-solid", "fa-brands", "fa-regular"}:
+                if c.startswith("fa-") and c not in {
+                    "fa-lg",
+                    "fa-solid",
+                    "fa-brands",
+                    "fa-regular",
+                }:
                     used.add((pack, c[3:]))
     return used
 
@@ -202,14 +218,20 @@ def _icons_used(texts: list[str]) -> set[tuple[str, str]]:
 def icon_css(fontawesome_js: Path, texts: list[str]) -> str:
     """A stylesheet drawing the Font Awesome icons that ``texts`` use, as CSS masks."""
     library = _icon_library(fontawesome_js)
-    selectors = {"fas": (".fa-solid", ".fas"), "fab": (".fa-brands", ".fab"), "far": (".fa-regular", ".far")}
+    selectors = {
+        "fas": (".fa-solid", ".fas"),
+        "fab": (".fa-brands", ".fab"),
+        "far": (".fa-regular", ".far"),
+    }
     rules = [
         "/* Font Awesome Free icons (CC BY 4.0, https://fontawesome.com/license/free) used by the",
         "   book's pages, drawn as CSS masks in the text colour (book/_ext/lean_pages.py). */",
         ".fa-solid::before, .fas::before, .fa-brands::before, .fab::before, .fa-regular::before,"
         " .far::before {",
-        '  content: ""; display: inline-block; height: 1em; width: 1em; vertical-align: -0.125em;',
-        "  background-color: currentColor; -webkit-mask: var(--bp-icon) no-repeat center / contain;",
+        '  content: ""; display: inline-block; height: 1em; width: 1em;',
+        "  vertical-align: -0.125em;",
+        "  background-color: currentColor;",
+        "  -webkit-mask: var(--bp-icon) no-repeat center / contain;",
         "  mask: var(--bp-icon) no-repeat center / contain;",
         "}",
         ".fa-lg { font-size: 1.25em; line-height: 0.05em; vertical-align: -0.075em; }",
@@ -220,7 +242,9 @@ def icon_css(fontawesome_js: Path, texts: list[str]) -> str:
             continue  # a class such as fa-pull-left, not an icon
         w, h, d = found
         svg = f"<svg xmlns='http://www.w3.org/2000/svg' viewBox='0 0 {w} {h}'><path d='{d}'/></svg>"
-        url = "data:image/svg+xml," + svg.replace("#", "%23").replace("<", "%3C").replace(">", "%3E")
+        url = "data:image/svg+xml," + svg.replace("#", "%23").replace("<", "%3C").replace(
+            ">", "%3E"
+        )
         sel = ", ".join(f"{s}.fa-{name}::before" for s in selectors[pack])
         rules.append(f'{sel} {{ --bp-icon: url("{url}"); width: {w / h:.3f}em; }}')
     return "\n".join(rules) + "\n"
@@ -228,7 +252,9 @@ def icon_css(fontawesome_js: Path, texts: list[str]) -> str:
 
 PUA = re.compile(r"[\ue000-\uf8ff]|\\(f[0-9a-fA-F]{3})\b")
 THEME_ICON = re.compile(r'--pst-icon-[\w-]+:\s*"([^"]*)"')
-FONT_FACE_SRC = re.compile(r"url\((?P<path>[^)]*?/webfonts/(?P<name>fa-[a-z]+-\d+))\.woff2\) format\(\"woff2\"\)")
+FONT_FACE_SRC = re.compile(
+    r"url\((?P<path>[^)]*?/webfonts/(?P<name>fa-[a-z]+-\d+))\.woff2\) format\(\"woff2\"\)"
+)
 
 
 def subset_icon_fonts(static: Path) -> list[str]:
@@ -262,7 +288,9 @@ def subset_icon_fonts(static: Path) -> list[str]:
     for sheet in sheets:
         text = sheet.read_text(encoding="utf-8")
         new = FONT_FACE_SRC.sub(
-            lambda m: (f'url({m["path"]}.subset.woff) format("woff")' if m["name"] in made else m.group(0)),
+            lambda m: (
+                f'url({m["path"]}.subset.woff) format("woff")' if m["name"] in made else m.group(0)
+            ),
             text,
         )
         if new != text:
@@ -278,14 +306,17 @@ def subset_icon_fonts(static: Path) -> list[str]:
 def lean_pages(outdir: Path, prerender: bool = True, flat: bool = False) -> None:
     """Rewrite every HTML page under ``outdir`` (see the module's docstring)."""
     paths = [
-        p for p in sorted(outdir.rglob("*.html"))
-        if not p.relative_to(outdir).parts[0] in {"_static", "_sources", "_images", "jupyter_execute"}
+        p
+        for p in sorted(outdir.rglob("*.html"))
+        if p.relative_to(outdir).parts[0]
+        not in {"_static", "_sources", "_images", "jupyter_execute"}
     ]
     every_page = {p: p.read_text(encoding="utf-8") for p in paths}
     # Sphinx rewrites only the pages that changed since the last build: pages rewritten here
     # before carry LEAN_MARK and are left alone (typesetting math twice breaks it).
     files = {
-        p: text for p, text in every_page.items()
+        p: text
+        for p, text in every_page.items()
         if LEAN_MARK not in text and 'id="MJX-CHTML-styles"' not in text
     }
     if prerender and files:
@@ -300,7 +331,8 @@ def lean_pages(outdir: Path, prerender: bool = True, flat: bool = False) -> None
     for path, text in files.items():
         if fontawesome.is_file():
             text = FONTAWESOME.sub(
-                lambda m: f'<link rel="stylesheet" href="{m["prefix"]}_static/bp-icons.css" />', text
+                lambda m: f'<link rel="stylesheet" href="{m["prefix"]}_static/bp-icons.css" />',
+                text,
             )
         if path.name != "search.html":
             text = SEARCH_SCRIPTS.sub("", text)
@@ -312,9 +344,12 @@ LEAN_MARK = '<meta name="bp-lean-pages" content="done" />'
 
 
 PDF_NAME = "book.pdf"
-DOWNLOAD_MENU = re.compile(r'(<div class="dropdown dropdown-download-buttons">.*?<ul class="dropdown-menu">)', re.S)
+DOWNLOAD_MENU = re.compile(
+    r'(<div class="dropdown dropdown-download-buttons">.*?<ul class="dropdown-menu">)', re.S
+)
 PRINT_LABEL = re.compile(
-    r'(<button onclick="window\.print\(\)"\s+class="[^"]*btn-download-pdf-button[^"]*"\s+title=")Print to PDF'
+    r'(<button onclick="window\.print\(\)"\s+class="[^"]*btn-download-pdf-button[^"]*"'
+    r'\s+title=")Print to PDF'
     r'("[^>]*>.*?<span class="btn__text-container">)\.pdf(</span>)',
     re.S,
 )
@@ -338,13 +373,19 @@ def add_pdf_link(outdir: Path) -> int:
         return 0
     changed = 0
     for path in sorted(outdir.rglob("*.html")):
-        if path.relative_to(outdir).parts[0] in {"_static", "_sources", "_images", "jupyter_execute"}:
+        if path.relative_to(outdir).parts[0] in {
+            "_static",
+            "_sources",
+            "_images",
+            "jupyter_execute",
+        }:
             continue
         text = path.read_text(encoding="utf-8")
         if "btn-download-book-pdf" in text or not DOWNLOAD_MENU.search(text):
             continue
         href = _relative_prefix(path, outdir) + PDF_NAME
-        text = DOWNLOAD_MENU.sub(lambda m: m.group(1) + PDF_ITEM.format(href=href), text, count=1)
+        item = PDF_ITEM.format(href=href)
+        text = DOWNLOAD_MENU.sub(lambda m, item=item: m.group(1) + item, text, count=1)
         text = PRINT_LABEL.sub(r"\1Print this page\2print\3", text, count=1)
         path.write_text(text, encoding="utf-8")
         changed += 1
@@ -354,8 +395,11 @@ def add_pdf_link(outdir: Path) -> int:
 def _on_finished(app: Any, exception: Exception | None) -> None:
     if exception is not None or app.builder.format != "html":
         return
-    lean_pages(Path(app.outdir), prerender=app.config.bp_prerender_math,
-               flat=app.builder.name == "singlehtml")
+    lean_pages(
+        Path(app.outdir),
+        prerender=app.config.bp_prerender_math,
+        flat=app.builder.name == "singlehtml",
+    )
     if app.builder.name == "html":
         add_pdf_link(Path(app.outdir))
 
