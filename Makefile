@@ -92,9 +92,9 @@ pdf: book ## the whole book as one PDF: _build/pdf/book.pdf
 	cp "$(OUT)/pdf/book.pdf" "$(HTML)/book.pdf"
 	$(VPY) book/_ext/lean_pages.py --pdf-link "$(HTML)"
 
-lint: $(STAMP) ## ruff check and ruff format --check on bp/ and tests/, mypy on bp/
-	$(VENV)/bin/ruff check bp tests
-	$(VENV)/bin/ruff format --check bp tests
+lint: $(STAMP) ## ruff check and ruff format --check on the whole repository, mypy on bp/
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy
 
 check: lint ## fast: lint, doctests and the package tests, without the book (under a minute)
